@@ -1,0 +1,199 @@
+"""The ``mitigation`` command line.
+
+Commands are thin: they read inputs, call the same functions the tests call and
+present the result. Errors in the inputs are printed as one readable message with a
+non-zero exit; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from mitigation.exceptions import BUG_REPORT_HINT, MitigationError, input_error
+from mitigation.inputs.data import FactorData
+from mitigation.inputs.model_file import load_model_file
+from mitigation.inputs.scenario import load_scenario
+from mitigation.optimise.pathway import prepare, solve_pathway
+from mitigation.process.footprint import footprint as evaluate_footprint
+from mitigation.process.network import Setting, build_network
+from mitigation.report.files import export_pathway, footprint_json, footprint_records
+from mitigation.report.tables import footprint_table, pathway_view
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Product carbon footprints and least-cost abatement pathways.",
+)
+console = Console()
+errors = Console(stderr=True)
+logger = logging.getLogger("mitigation")
+
+
+class _State:
+    debug = False
+    root: Path | None = None
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class PathwayFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and debug logs.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log solver status and times.")
+    ] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Project folder holding data/ and models/ (found if omitted)."
+        ),
+    ] = None,
+) -> None:
+    _State.debug = debug
+    _State.root = root
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    handler = RichHandler(console=errors, show_path=False, show_time=False)
+    logging.basicConfig(
+        level=level, handlers=[handler], format="%(message)s", force=True
+    )
+    if not debug:
+        logging.getLogger("pyomo").setLevel(logging.ERROR)
+
+
+@contextmanager
+def _reported():
+    """Print package errors as a message and exit non-zero; keep tracebacks for --debug."""
+    try:
+        yield
+    except MitigationError as err:
+        if _State.debug:
+            raise
+        errors.print(f"[bold red]Error:[/] {err}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as err:
+        if _State.debug:
+            raise
+        errors.print(
+            f"[bold red]Unexpected error:[/] {type(err).__name__}: {err}\n{BUG_REPORT_HINT} "
+            "Run again with --debug to see where it happened.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from None
+
+
+def project_root() -> Path:
+    """The folder holding ``data/`` and ``models/``."""
+    candidates = (
+        [_State.root] if _State.root else [Path.cwd(), Path(__file__).parents[2]]
+    )
+    for folder in candidates:
+        if (folder / "data").is_dir() and (folder / "models").is_dir():
+            return folder
+    where = str(_State.root or Path.cwd())
+    raise input_error(
+        where,
+        "no data/ and models/ folders here",
+        "run from the project folder or pass --root",
+    )
+
+
+@app.command()
+def footprint(
+    product: Annotated[str, typer.Argument(help="A model in models/, e.g. cement.")],
+    region: Annotated[
+        str, typer.Option(help="A region of data/regions.csv, e.g. guangdong.")
+    ],
+    grade: Annotated[
+        str | None, typer.Option(help="Product grade (default: the model's).")
+    ] = None,
+    grid_basis: Annotated[
+        str, typer.Option(help="latest or regional_2012.")
+    ] = "latest",
+    fuel_dataset: Annotated[
+        str, typer.Option(help="cn_default or ipcc2006.")
+    ] = "cn_default",
+    gwp_set: Annotated[str, typer.Option(help="AR4, AR5 or AR6.")] = "AR5",
+    output_format: Annotated[
+        TableFormat, typer.Option("--format", help="table, json or csv.")
+    ] = TableFormat.table,
+) -> None:
+    """Footprint per functional unit of a product as made today, by stage and scope."""
+    with _reported():
+        root = project_root()
+        path = root / "models" / f"{product}.yaml"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in (root / "models").glob("*.yaml")))
+            raise input_error(
+                product, "unknown product", f"products with a model: {known}"
+            )
+        spec = load_model_file(path)
+        setting = Setting(region, grid_basis, fuel_dataset, gwp_set)
+        network = build_network(spec, FactorData(root / "data"), setting, grade)
+        fp = evaluate_footprint(network, network.baseline_activity())
+        if output_format is TableFormat.json:
+            sys.stdout.write(footprint_json(fp, dict(network.stages)) + "\n")
+        elif output_format is TableFormat.csv:
+            import pandas as pd
+
+            frame = pd.DataFrame(footprint_records(fp, dict(network.stages)))
+            sys.stdout.write(frame.to_csv(index=False))
+        else:
+            console.print(footprint_table(network, fp))
+
+
+@app.command()
+def solve(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files (YAML).")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the tables as CSV and one Excel workbook here."),
+    ] = None,
+    output_format: Annotated[
+        PathwayFormat, typer.Option("--format", help="table or json.")
+    ] = PathwayFormat.table,
+) -> None:
+    """Least-cost pathway of each scenario: adoption, intensity, costs, shadow prices."""
+    from mitigation.report.files import pathway_json
+
+    with _reported():
+        root = project_root()
+        for path in scenarios:
+            scenario = load_scenario(path)
+            pathway = solve_pathway(prepare(scenario, root, str(path)), scenario.name)
+            if output_format is PathwayFormat.json:
+                sys.stdout.write(pathway_json(pathway) + "\n")
+            else:
+                console.print(pathway_view(pathway))
+                console.print()
+            if out is not None:
+                written = export_pathway(pathway, out, path.stem)
+                errors.print(f"Wrote {len(written)} files to {out}", highlight=False)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

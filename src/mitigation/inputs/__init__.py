@@ -1,0 +1,1 @@
+"""Reading and checking the declarative inputs: data tables, models and scenarios."""

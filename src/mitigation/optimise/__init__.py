@@ -1,0 +1,1 @@
+"""Least-cost abatement pathways: model building, solving and results."""

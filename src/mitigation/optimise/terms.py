@@ -1,0 +1,179 @@
+"""Costs and limits of each option, read from ``data/options/<product>.csv``.
+
+Capacity is measured in the option's activity unit per year. When an option has
+``operating_hours``, its capital cost, fixed O&M and maximum capacity are read as
+figures of rated capacity (per ``t/d``, per ``kW``) and converted with those hours.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pint
+
+from mitigation.exceptions import InputError, Problem
+from mitigation.inputs.tables import OptionRow
+from mitigation.process.network import Network
+from mitigation.units import Quantity, convert, parse_unit
+
+
+@dataclass(frozen=True)
+class OptionTerms:
+    """Everything the optimiser needs about one option, in annual activity units.
+
+    Attributes
+    ----------
+    capex
+        CNY per unit of capacity (activity unit per year).
+    fixed_om
+        CNY per unit of capacity and year.
+    variable_cost
+        CNY per unit of activity: variable O&M less any non-energy benefit.
+    """
+
+    option: str
+    capex: float
+    fixed_om: float
+    variable_cost: float
+    lifetime_years: float
+    max_share: float
+    max_capacity: float | None
+    first_year: int | None
+    rows: tuple[OptionRow, ...]
+
+
+def option_terms(
+    network: Network, rows: list[OptionRow], table: str
+) -> dict[str, OptionTerms]:
+    """Resolve the option rows of ``table`` for the network's options and region."""
+    by_option: dict[str, dict[str, OptionRow]] = defaultdict(dict)
+    problems: list[Problem] = []
+    region = network.setting.region
+    for number, row in enumerate(rows, start=2):
+        if (
+            row.option not in network.processes
+            or not network.processes[row.option].is_option
+        ):
+            problems.append(
+                Problem(
+                    f"{table}, row {number}",
+                    f"'{row.option}' is not an option process of models/{network.product}.yaml",
+                    "add the process with baseline: false, or fix the name",
+                )
+            )
+            continue
+        if row.region and row.region != region:
+            continue
+        current = by_option[row.option].get(row.parameter)
+        if current is None or (row.region and not current.region):
+            by_option[row.option][row.parameter] = row
+    for option in network.options:
+        if option not in by_option:
+            problems.append(
+                Problem(
+                    table,
+                    f"option '{option}' has no rows",
+                    "give at least its lifetime, or max_share if it needs no investment",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    terms, problems = {}, []
+    for option, params in by_option.items():
+        try:
+            terms[option] = _resolve(network, option, params, table)
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
+    return terms
+
+
+def _resolve(
+    network: Network, option: str, params: dict[str, OptionRow], table: str
+) -> OptionTerms:
+    unit = network.processes[option].activity_unit
+    where = f"{table}, option {option}"
+
+    def value(name: str, to_unit: str, default: float | None) -> float | None:
+        row = params.get(name)
+        if row is None:
+            return default
+        return convert(
+            Quantity(row.value, parse_unit(row.unit, where)),
+            to_unit,
+            f"{where}, {name}",
+        )
+
+    hours = params.get("operating_hours")
+
+    def per_capacity(name: str, to_unit: str) -> float:
+        row = params.get(name)
+        if row is None:
+            return 0.0
+        quantity = Quantity(row.value, parse_unit(row.unit, where))
+        return _annualised(quantity, to_unit, hours, f"{where}, {name}", dividing=True)
+
+    capex = per_capacity("capex", f"CNY/(({unit})/yr)")
+    fixed_om = per_capacity("fixed_om", f"CNY/(({unit})/yr)/yr")
+    max_capacity = None
+    if "max_capacity" in params:
+        row = params["max_capacity"]
+        quantity = Quantity(row.value, parse_unit(row.unit, where))
+        max_capacity = _annualised(
+            quantity, f"({unit})/yr", hours, f"{where}, max_capacity", dividing=False
+        )
+    lifetime = value("lifetime", "yr", None)
+    if lifetime is None and capex > 0:
+        raise InputError(
+            [Problem(where, "has a capital cost but no lifetime", "add a lifetime row")]
+        )
+    first_year = value("first_year", "dimensionless", None)
+    terms = OptionTerms(
+        option=option,
+        capex=capex,
+        fixed_om=fixed_om,
+        variable_cost=value("variable_om", f"CNY/({unit})", 0.0)
+        - value("non_energy_benefit", f"CNY/({unit})", 0.0),
+        lifetime_years=lifetime if lifetime is not None else 1.0e3,
+        max_share=value("max_share", "dimensionless", 1.0),
+        max_capacity=max_capacity,
+        first_year=int(first_year) if first_year is not None else None,
+        rows=tuple(params.values()),
+    )
+    problems = []
+    if terms.lifetime_years <= 0:
+        problems.append(Problem(f"{where}, lifetime", "must be positive"))
+    if not 0.0 <= terms.max_share <= 1.0:
+        problems.append(Problem(f"{where}, max_share", "must lie between 0 and 1"))
+    for name, number in (
+        ("capex", capex),
+        ("fixed_om", fixed_om),
+        ("max_capacity", max_capacity),
+    ):
+        if number is not None and number < 0:
+            problems.append(Problem(f"{where}, {name}", "must not be negative"))
+    if problems:
+        raise InputError(problems)
+    return terms
+
+
+def _annualised(
+    quantity: pint.Quantity,
+    to_unit: str,
+    hours: OptionRow | None,
+    where: str,
+    dividing: bool,
+) -> float:
+    """Express a figure per (or of) capacity per (or as) annual activity.
+
+    With ``operating_hours`` given, the option's capacity figures are per rated
+    capacity (kW, t/d) and are converted with those hours. Pint alone cannot tell a
+    rated kW from an annual kWh/yr, which share a dimension, so the rule is explicit.
+    """
+    if hours is None:
+        return convert(quantity, to_unit, where)
+    operating = Quantity(hours.value, parse_unit(hours.unit, where))
+    converted = quantity / operating if dividing else quantity * operating
+    return convert(converted, to_unit, where)

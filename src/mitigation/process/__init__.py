@@ -1,0 +1,1 @@
+"""A product as a network of commodities and processes, and its footprint."""

@@ -1,0 +1,1 @@
+"""Presenting results: terminal tables and files (CSV, Excel, JSON)."""

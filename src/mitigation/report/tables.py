@@ -1,0 +1,109 @@
+"""Rich tables for the terminal."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from mitigation.optimise.results import Pathway
+from mitigation.process.footprint import Footprint
+from mitigation.process.network import Network
+
+SCOPE_TITLES = {1: "Scope 1", 2: "Scope 2", 3: "Scope 3"}
+
+
+def footprint_table(network: Network, fp: Footprint) -> Table:
+    """Footprint by stage (rows) and scope (columns), kg CO2e per functional unit."""
+    table = Table(
+        title=f"{network.label}, {network.grade_label}: kg CO2e per {fp.functional_unit}",
+        caption=(
+            f"Region {network.setting.region}, grid basis {network.setting.grid_basis}, "
+            f"fuel factors {network.setting.fuel_dataset}, GWP {network.setting.gwp_set}. "
+            "Scope 1: combustion and process; 2: purchased electricity; "
+            "3: purchased materials."
+        ),
+    )
+    table.add_column("Stage")
+    for scope in fp.by_stage_scope.columns:
+        table.add_column(SCOPE_TITLES[scope], justify="right")
+    table.add_column("Total", justify="right", style="bold")
+    for stage, row in fp.by_stage_scope.iterrows():
+        table.add_row(network.stages[stage], *(_num(v) for v in row), _num(row.sum()))
+    totals = fp.by_scope
+    table.add_row("Total", *(_num(v) for v in totals), _num(fp.total_kg), style="bold")
+    return table
+
+
+def pathway_view(pathway: Pathway) -> Group:
+    """The pathway as the command line prints it: periods, then adoption."""
+    return Group(_summary(pathway), _periods_table(pathway), _adoption_table(pathway))
+
+
+def _summary(pathway: Pathway) -> Text:
+    lines = [
+        f"{pathway.scenario}",
+        f"  product {pathway.product} ({pathway.grade}), region {pathway.region}, "
+        f"intensity in {pathway.intensity_unit}",
+        f"  baseline footprint {pathway.baseline.total_kg:,.1f}; "
+        f"discounted cost {pathway.total_cost_mcny:,.2f} M CNY at "
+        f"{pathway.discount_rate:.1%}; salvage value after the horizon "
+        f"{pathway.salvage_value_mcny:,.2f} M CNY (already netted out)",
+    ]
+    return Text("\n".join(lines), style="bold")
+
+
+def _periods_table(pathway: Pathway) -> Table:
+    table = Table(title="Intensity against target, abatement and costs per year")
+    for name in (
+        "Year",
+        "Intensity",
+        "Target",
+        "Abatement t/yr",
+        "Cost M CNY/yr",
+        "of which capital",
+        "Shadow price CNY/t",
+    ):
+        table.add_column(name, justify="right")
+    for year, row in pathway.periods.iterrows():
+        shadow = row["shadow_price_cny_per_t"]
+        table.add_row(
+            str(year),
+            _num(row["intensity_kg_per_fu"]),
+            _num(row["target_kg_per_fu"]),
+            _num(row["abatement_t_per_yr"], 0),
+            _num(row["total_cost_cny_per_yr"] / 1e6, 2),
+            _num(row["capital_annuity_cny_per_yr"] / 1e6, 2),
+            _num(shadow) if row["binding"] else "",
+            style="bold" if row["binding"] else None,
+        )
+    return table
+
+
+def _adoption_table(pathway: Pathway) -> Table:
+    table = Table(title="Options adopted: share of the commodity each supplies")
+    table.add_column("Option", no_wrap=True)
+    table.add_column("Share, from the year it changes")
+    if pathway.adoption.empty:
+        table.add_row("(none)", "")
+    for option, row in pathway.adoption.iterrows():
+        table.add_row(option, _share_path(row))
+    return table
+
+
+def _share_path(shares) -> str:
+    """``2025 100%; 2030 75%``: each year whose share differs from the year before."""
+    steps, previous = [], 0.0
+    for year, share in shares.items():
+        if abs(share - previous) > 5e-4:
+            steps.append(f"{year} {share:.0%}")
+        previous = share
+    return "; ".join(steps)
+
+
+def _num(value: float, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value:,.{digits}f}"
