@@ -25,7 +25,7 @@ Constraints:
 - intensity: :math:`\\sum_p e_p x_{p,t} / 1000 - I_t N_t / 1000 \\le 0` (t CO2e), with
   :math:`N_t` functional units produced.
 
-Objective, in million CNY of the first year: :math:`\\sum_t w_t [\\sum_p c_p x_{p,t} +
+Objective, in CNY discounted to the start of the first year: :math:`\\sum_t w_t [\\sum_p c_p x_{p,t} +
 \\sum_o (CRF_o \\cdot capex_o + fom_o) K_{o,t}]`. Capital is paid as annuities only
 while the capacity serves inside the horizon, so capacity outliving the horizon
 carries its salvage value implicitly; results report that salvage value.
@@ -149,7 +149,7 @@ def build_model(
     m.emissions_t = pyo.Expression(m.T, initialize=emissions)
     if emission_objective:
         m.objective = pyo.Objective(
-            expr=sum(data.lengths[t] * m.emissions_t[t] for t in periods) / MILLION
+            expr=sum(data.lengths[t] * m.emissions_t[t] for t in periods)
         )
         return m
     _define_intensity_targets(m, data, periods)
@@ -159,8 +159,11 @@ def build_model(
         for t in periods
     }
     m.annual_cost = pyo.Expression(m.T, initialize=cost)
+    # In CNY, not scaled down: HiGHS judges optimality by absolute reduced-cost
+    # tolerances (1e-7), which cost coefficients of a fraction of a CNY per kWh
+    # would fall below if the objective were counted in millions.
     m.objective = pyo.Objective(
-        expr=sum(data.period_weight(t) * m.annual_cost[t] for t in periods) / MILLION
+        expr=sum(data.period_weight(t) * m.annual_cost[t] for t in periods)
     )
     logger.debug(
         "Build | %s | %d processes, %d investing options, %d periods",

@@ -193,7 +193,7 @@ def _read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathw
         weight = data.period_weight(t)
         constraint = model.intensity[t] if t in model.intensity else None
         dual = result.duals.get(constraint, 0.0) if constraint is not None else 0.0
-        shadow = -dual * MILLION / weight
+        shadow = -dual / weight
         intensity = emissions_t * 1000.0 / units
         target = data.targets[t]
         binding = target is not None and shadow > BINDING_TOLERANCE
@@ -227,7 +227,7 @@ def _read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathw
         activity=activity,
         footprints=footprints,
         baseline=baseline,
-        total_cost_mcny=result.objective,
+        total_cost_mcny=result.objective / MILLION,
         salvage_value_mcny=_salvage_value(data, model) / MILLION,
         discount_rate=data.discount_rate,
         solve_seconds=result.runtime_s,
