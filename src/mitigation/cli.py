@@ -17,14 +17,20 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 
-from mitigation.exceptions import BUG_REPORT_HINT, MitigationError, input_error
-from mitigation.inputs.data import FactorData
-from mitigation.inputs.model_file import load_model_file
-from mitigation.inputs.scenario import load_scenario
+from mitigation.exceptions import (
+    BUG_REPORT_HINT,
+    InputError,
+    MitigationError,
+    TargetUnreachableError,
+    input_error,
+)
+from mitigation.inputs.scenario import Scenario, load_scenario
+from mitigation.optimise.model import PathwayData
 from mitigation.optimise.pathway import prepare, solve_pathway
 from mitigation.process.footprint import footprint as evaluate_footprint
-from mitigation.process.network import Setting, build_network
+from mitigation.process.network import Setting, load_network
 from mitigation.report.files import export_pathway, footprint_json, footprint_records
 from mitigation.report.tables import footprint_table, pathway_view
 
@@ -89,7 +95,9 @@ def _reported():
     except MitigationError as err:
         if _State.debug:
             raise
-        errors.print(f"[bold red]Error:[/] {err}", highlight=False, soft_wrap=True)
+        errors.print(
+            f"[bold red]Error:[/] {escape(str(err))}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(1) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -97,8 +105,8 @@ def _reported():
         if _State.debug:
             raise
         errors.print(
-            f"[bold red]Unexpected error:[/] {type(err).__name__}: {err}\n{BUG_REPORT_HINT} "
-            "Run again with --debug to see where it happened.",
+            f"[bold red]Unexpected error:[/] {type(err).__name__}: {escape(str(err))}"
+            f"\n{BUG_REPORT_HINT} Run again with --debug to see where it happened.",
             highlight=False,
             soft_wrap=True,
         )
@@ -144,15 +152,8 @@ def footprint(
     """Footprint per functional unit of a product as made today, by stage and scope."""
     with _reported():
         root = project_root()
-        path = root / "models" / f"{product}.yaml"
-        if not path.is_file():
-            known = ", ".join(sorted(p.stem for p in (root / "models").glob("*.yaml")))
-            raise input_error(
-                product, "unknown product", f"products with a model: {known}"
-            )
-        spec = load_model_file(path)
         setting = Setting(region, grid_basis, fuel_dataset, gwp_set)
-        network = build_network(spec, FactorData(root / "data"), setting, grade)
+        network = load_network(root, product, setting, grade, _option_name)
         fp = evaluate_footprint(network, network.baseline_activity())
         if output_format is TableFormat.json:
             sys.stdout.write(footprint_json(fp, dict(network.stages)) + "\n")
@@ -181,17 +182,72 @@ def solve(
 
     with _reported():
         root = project_root()
-        for path in scenarios:
-            scenario = load_scenario(path)
-            pathway = solve_pathway(prepare(scenario, root, str(path)), scenario.name)
+        if out is not None:
+            _check_out(out)
+        for path, scenario, data in _checked_scenarios(scenarios, root):
+            try:
+                pathway = solve_pathway(data, scenario.name)
+            except TargetUnreachableError as err:
+                raise err.located(str(path)) from err
             if output_format is PathwayFormat.json:
                 sys.stdout.write(pathway_json(pathway) + "\n")
             else:
                 console.print(pathway_view(pathway))
                 console.print()
             if out is not None:
-                written = export_pathway(pathway, out, path.stem)
-                errors.print(f"Wrote {len(written)} files to {out}", highlight=False)
+                try:
+                    written = export_pathway(pathway, out, path.stem)
+                except OSError as err:
+                    raise input_error(
+                        f"--out {out}",
+                        f"cannot write the results: {err.strerror or err}",
+                        "check that the folder can be written and that no result "
+                        "file is open in another program",
+                    ) from err
+                errors.print(
+                    f"Wrote {len(written)} files to {escape(str(out))}",
+                    highlight=False,
+                )
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an --out that names a file, before anything is solved."""
+    existing = next((folder for folder in (out, *out.parents) if folder.exists()), None)
+    if existing is not None and not existing.is_dir():
+        what = "is a file, not a folder" if existing == out else f"{existing} is a file"
+        raise input_error(
+            f"--out {out}",
+            what,
+            "give a folder for the results; it is created if missing",
+        )
+
+
+def _option_name(setting: str) -> str:
+    """The command-line option that sets ``setting`` (``grid_basis``)."""
+    return "--" + setting.replace("_", "-")
+
+
+def _checked_scenarios(
+    paths: list[Path], root: Path
+) -> list[tuple[Path, Scenario, PathwayData]]:
+    """Read, check and resolve every scenario before any is solved.
+
+    A mistake in the last file is reported before the first is solved or written,
+    together with the mistakes of every other file.
+    """
+    checked, problems, first = [], [], None
+    for path in paths:
+        try:
+            scenario = load_scenario(path)
+            data = prepare(scenario, root, str(path))
+        except InputError as err:
+            problems += [p for p in err.problems if p not in problems]
+            first = first or err
+        else:
+            checked.append((path, scenario, data))
+    if problems:
+        raise InputError(problems) from first
+    return checked
 
 
 def main() -> None:

@@ -65,10 +65,16 @@ class TargetUnreachableError(MitigationError):
         functional unit in ``unit``.
     """
 
-    def __init__(self, shortfalls: list[tuple[int, float, float]], unit: str) -> None:
+    def __init__(
+        self, shortfalls: list[tuple[int, float, float]], unit: str, where: str = ""
+    ) -> None:
         self.shortfalls = shortfalls
         self.unit = unit
-        lines = ["No combination of options meets the intensity target:"]
+        self.where = where
+        heading = "no combination of options meets the intensity target:"
+        lines = [
+            f"{where}, field 'targets': {heading}" if where else heading.capitalize()
+        ]
         for year, target, lowest in shortfalls:
             lines.append(
                 f"  - {year}: target {target:,.1f} {unit}, lowest reachable with every "
@@ -79,6 +85,10 @@ class TargetUnreachableError(MitigationError):
             "options table."
         )
         super().__init__("\n".join(lines))
+
+    def located(self, where: str) -> TargetUnreachableError:
+        """The same error, naming the scenario file whose targets cannot be met."""
+        return TargetUnreachableError(self.shortfalls, self.unit, where)
 
 
 class SolverError(MitigationError):

@@ -10,10 +10,11 @@ computed from, so a footprint can always show its sources.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mitigation.exceptions import input_error
+from mitigation.exceptions import InputError, Problem, input_error
 from mitigation.inputs.tables import (
     Figure,
     FuelRow,
@@ -82,6 +83,65 @@ class FactorData:
             self.directory / "policy_levels.csv", PolicyLevelRow
         )
         logger.debug("Data | %s | read", self.directory)
+
+    def setting_problems(
+        self,
+        region: str,
+        grid_basis: str,
+        fuel_dataset: str,
+        gwp_set: str,
+        where: Callable[[str], str],
+    ) -> list[Problem]:
+        """Everything wrong with a choice of region and data sets.
+
+        ``where`` turns a setting's name (``region``) into the place the user wrote
+        it: a scenario field or a command-line option.
+        """
+        problems = []
+        if region not in self.regions:
+            problems.append(
+                Problem(
+                    where("region"),
+                    f"unknown region '{region}'",
+                    f"regions in {self.directory / 'regions.csv'}: "
+                    f"{', '.join(sorted(self.regions))}",
+                )
+            )
+        if grid_basis not in GRID_BASES:
+            problems.append(
+                Problem(
+                    where("grid_basis"),
+                    f"unknown grid basis '{grid_basis}'",
+                    f"use {' or '.join(GRID_BASES)}",
+                )
+            )
+        elif region in self.regions:
+            try:
+                self.grid_factor(region, grid_basis)
+            except InputError as err:
+                problems += [
+                    Problem(where("grid_basis"), p.what, f"{p.fix} in {p.where}")
+                    for p in err.problems
+                ]
+        if fuel_dataset not in self.fuel_datasets():
+            problems.append(
+                Problem(
+                    where("fuel_dataset"),
+                    f"unknown fuel data set '{fuel_dataset}'",
+                    f"data sets in {self.directory / 'fuels.csv'}: "
+                    f"{', '.join(self.fuel_datasets())}",
+                )
+            )
+        gwp_sets = sorted({row.gwp_set for row in self.gwp})
+        if gwp_set not in gwp_sets:
+            problems.append(
+                Problem(
+                    where("gwp_set"),
+                    f"unknown GWP set '{gwp_set}'",
+                    f"GWP sets in {self.directory / 'gwp.csv'}: {', '.join(gwp_sets)}",
+                )
+            )
+        return problems
 
     # -- fuels -------------------------------------------------------------------
 

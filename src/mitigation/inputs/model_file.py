@@ -8,9 +8,12 @@ that a new product's author sees every mistake in one run.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
+import pint
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -19,9 +22,23 @@ from pydantic import (
 )
 
 from mitigation.exceptions import InputError, Problem
-from mitigation.inputs.errors import read_yaml, validate
+from mitigation.inputs.data import FactorData
+from mitigation.inputs.errors import FieldError, not_a_yes_no, read_yaml, validate
+from mitigation.units import Quantity, parse_unit, read_quantity
 
-Amount = float | StrictStr
+
+def _amount(value: object) -> object:
+    """A number, or text with a unit; never a YAML yes/no word or an empty value."""
+    not_a_yes_no(value)
+    if value is None:
+        raise FieldError(
+            "no amount given", "write a number, or an amount with its unit in quotes"
+        )
+    return value
+
+
+# A coefficient: a bare number in the commodity's unit, or text such as "109 kgce".
+Amount = Annotated[float | StrictStr, BeforeValidator(_amount)]
 
 
 class Strict(BaseModel):
@@ -29,7 +46,7 @@ class Strict(BaseModel):
 
 
 class FunctionalUnit(Strict):
-    amount: float = Field(gt=0)
+    amount: Annotated[float, BeforeValidator(not_a_yes_no)] = Field(gt=0)
     unit: StrictStr
     label: StrictStr = ""  # how to name one unit in reports when the unit is a count
 
@@ -98,10 +115,55 @@ class ModelFile(Strict):
 def load_model_file(path: Path) -> ModelFile:
     """Read and check a process model file."""
     spec = validate(ModelFile, read_yaml(path), str(path))
-    problems = _cross_reference_problems(spec, path)
+    problems = _cross_reference_problems(spec, path) + _unit_problems(spec, path)
     if problems:
         raise InputError(problems)
     return spec
+
+
+def data_problems(spec: ModelFile, path: Path, data: FactorData) -> list[Problem]:
+    """Fuels, materials, prices and process emission factors missing from ``data/``.
+
+    Each is reported at the model field that names it, with the ids the data file
+    has.
+    """
+    problems = []
+    directory = data.directory
+
+    def unknown(field: str, what: str, file: str, known: set[str]) -> None:
+        problems.append(
+            Problem(
+                f"{path}, field '{field}'",
+                what,
+                f"ids in {directory / file}: {', '.join(sorted(known))}",
+            )
+        )
+
+    fuels = {row.fuel for row in data.fuels}
+    prices = {row.commodity for row in data.prices}
+    for name, commodity in spec.commodities.items():
+        bought = commodity.purchased
+        if bought is None:
+            continue
+        here = f"commodities.{name}.purchased"
+        if bought.fuel is not None and bought.fuel not in fuels:
+            what = f"unknown fuel '{bought.fuel}'"
+            unknown(f"{here}.fuel", what, "fuels.csv", fuels)
+        material = bought.material
+        if material not in (None, "none") and material not in data.materials:
+            what = f"unknown material '{material}'"
+            unknown(f"{here}.material", what, "materials.csv", set(data.materials))
+        if bought.price is not None and bought.price not in prices:
+            what = f"unknown price '{bought.price}'"
+            unknown(f"{here}.price", what, "prices.csv", prices)
+    factors = set(data.process_emissions)
+    for name, process in spec.processes.items():
+        for factor in process.emissions:
+            if factor not in factors:
+                what = f"unknown process emission factor '{factor}'"
+                field = f"processes.{name}.emissions.{factor}"
+                unknown(field, what, "process_emissions.csv", factors)
+    return problems
 
 
 def _cross_reference_problems(spec: ModelFile, path: Path) -> list[Problem]:
@@ -126,26 +188,28 @@ def _cross_reference_problems(spec: ModelFile, path: Path) -> list[Problem]:
         if grade.commodity not in spec.commodities:
             problems.append(
                 Problem(
-                    f"{path}, grades.{name}",
+                    f"{path}, field 'grades.{name}.commodity'",
                     f"commodity '{grade.commodity}' is not declared",
                     "add it under commodities",
                 )
             )
     for name, process in spec.processes.items():
-        where = f"{path}, processes.{name}"
+        here = f"processes.{name}"
         if process.stage not in spec.stages:
             problems.append(
                 Problem(
-                    where,
+                    f"{path}, field '{here}.stage'",
                     f"stage '{process.stage}' is not declared",
                     f"use one of {', '.join(spec.stages)}",
                 )
             )
-        for flow in (*process.inputs, *process.outputs):
-            if flow not in spec.commodities:
+        for side, flows in (("inputs", process.inputs), ("outputs", process.outputs)):
+            for flow in flows:
+                if flow in spec.commodities:
+                    continue
                 problems.append(
                     Problem(
-                        where,
+                        f"{path}, field '{here}.{side}.{flow}'",
                         f"commodity '{flow}' is not declared",
                         "add it under commodities or fix the spelling",
                     )
@@ -153,9 +217,83 @@ def _cross_reference_problems(spec: ModelFile, path: Path) -> list[Problem]:
         if name.startswith("purchase:"):
             problems.append(
                 Problem(
-                    where,
+                    f"{path}, field '{here}'",
                     "names starting with 'purchase:' are reserved",
                     "rename the process",
                 )
             )
     return problems
+
+
+def _unit_problems(spec: ModelFile, path: Path) -> list[Problem]:
+    """Units that pint cannot read, and amounts that cannot be in their commodity's.
+
+    A fuel counted in mass or volume may be given in energy (``"109 kgce"``); that
+    conversion needs the data and is checked when the network is built.
+    """
+    problems = []
+
+    def problem(field: str, err: InputError) -> None:
+        first = err.problems[0]
+        problems.append(Problem(f"{path}, field '{field}'", first.what, first.fix))
+
+    units = {}
+    for name, commodity in spec.commodities.items():
+        try:
+            units[name] = parse_unit(commodity.unit, "")
+        except InputError as err:
+            problem(f"commodities.{name}.unit", err)
+    try:
+        parse_unit(spec.functional_unit.unit, "")
+    except InputError as err:
+        problem("functional_unit.unit", err)
+    for name, process in spec.processes.items():
+        for side in ("inputs", "outputs", "emissions"):
+            for flow, amount in getattr(process, side).items():
+                field = f"processes.{name}.{side}.{flow}"
+                try:
+                    quantity = (
+                        Quantity(float(amount))
+                        if isinstance(amount, int | float)
+                        else read_quantity(amount, "")
+                    )
+                except InputError as err:
+                    problem(field, err)
+                    continue
+                if quantity.magnitude < 0:
+                    problems.append(
+                        Problem(
+                            f"{path}, field '{field}'",
+                            f"the amount {amount} is negative",
+                            "write inputs under inputs and outputs under outputs",
+                        )
+                    )
+                elif side != "emissions" and flow in units:
+                    problems += _dimension_problems(
+                        spec, path, field, flow, amount, quantity, units[flow]
+                    )
+    return problems
+
+
+def _dimension_problems(
+    spec: ModelFile,
+    path: Path,
+    field: str,
+    flow: str,
+    amount: float | str,
+    quantity: pint.Quantity,
+    unit: pint.Unit,
+) -> list[Problem]:
+    if isinstance(amount, int | float) or quantity.is_compatible_with(unit):
+        return []
+    bought = spec.commodities[flow].purchased
+    if bought is not None and bought.fuel is not None and quantity.check("[energy]"):
+        return []  # energy of a fuel counted in mass: converted with its NCV
+    return [
+        Problem(
+            f"{path}, field '{field}'",
+            f"'{amount}' cannot be expressed in {spec.commodities[flow].unit}, the "
+            f"unit of {flow}",
+            "give the amount in a unit of the same kind, or a bare number",
+        )
+    ]

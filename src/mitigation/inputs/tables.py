@@ -11,16 +11,33 @@ import csv
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
+import pint
 import pydantic
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from mitigation.exceptions import InputError, Problem, input_error
-from mitigation.inputs.errors import problems_from_validation
-from mitigation.units import parse_unit
+from mitigation.inputs.errors import FieldError, problems_from_validation
+from mitigation.units import parse_unit, ureg
 
 Row = TypeVar("Row", bound=BaseModel)
+
+# What to do about a missing or wrong field of any table, where the error says nothing.
+FIELD_FIXES = {
+    "value": "write the figure as a plain number",
+    "unit": "write the unit as pint reads it, 'dimensionless' for a pure number",
+    "source": "every figure needs its source: name the publication, or write "
+    "'none' for an illustrative figure",
+    "read_in": "use primary, secondary, derived, recalled or illustrative",
+    "year": "write the year as a whole number, e.g. 2021",
+}
 
 
 class ReadIn(StrEnum):
@@ -34,9 +51,14 @@ class ReadIn(StrEnum):
 
 
 class Figure(BaseModel):
-    """A published (or derived, or illustrative) number with its unit and source."""
+    """A published (or derived, or illustrative) number with its unit and source.
+
+    ``non_negative`` is set by tables whose figures cannot be below zero (a calorific
+    value, a grid factor, a price).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    non_negative: ClassVar[bool] = False
 
     value: float
     low: float | None = None
@@ -51,8 +73,12 @@ class Figure(BaseModel):
     @classmethod
     def _finite(cls, value: float | None) -> float | None:
         if value is not None and not math.isfinite(value):
-            msg = "must be a finite number, not NaN or infinity"
-            raise ValueError(msg)
+            shown = "NaN" if math.isnan(value) else value
+            raise FieldError(
+                f"must be a finite number, not {shown}",
+                "write the published number; leave low and high empty when there "
+                "is no range",
+            )
         return value
 
     @field_validator("unit")
@@ -62,46 +88,59 @@ class Figure(BaseModel):
             parse_unit(unit, "unit")
         except InputError as err:
             problem = err.problems[0]
-            msg = f"{problem.what}; {problem.fix}"
-            raise ValueError(msg) from err
+            raise FieldError(problem.what, problem.fix) from err
         return unit
 
     @field_validator("source")
     @classmethod
     def _has_source(cls, source: str) -> str:
         if not source.strip():
-            msg = "every figure needs its source (write 'none' for an illustrative one)"
-            raise ValueError(msg)
+            raise FieldError("is empty", FIELD_FIXES["source"])
         return source
 
     @model_validator(mode="after")
     def _range_holds_value(self) -> Figure:
+        fix = "check the value and its published range"
         if self.low is not None and self.low > self.value:
-            msg = f"low {self.low} is above the value {self.value}"
-            raise ValueError(msg)
+            msg = f"low {self.low:g} is above the value {self.value:g}"
+            raise FieldError(msg, fix, field="low")
         if self.high is not None and self.high < self.value:
-            msg = f"high {self.high} is below the value {self.value}"
-            raise ValueError(msg)
+            msg = f"high {self.high:g} is below the value {self.value:g}"
+            raise FieldError(msg, fix, field="high")
+        if self.non_negative and self.value < 0:
+            raise FieldError(
+                f"must not be negative, found {self.value:g}",
+                "write the published figure, which is zero or more",
+                field="value",
+            )
         return self
 
 
 class FuelRow(Figure):
+    non_negative: ClassVar[bool] = True
+
     fuel: str
     dataset: str
     parameter: Literal["ncv", "carbon_content", "oxidation_rate", "co2_factor"]
 
 
 class GridRow(Figure):
+    non_negative: ClassVar[bool] = True
+
     grid: str
     year: int
 
 
 class ProcessEmissionRow(Figure):
+    non_negative: ClassVar[bool] = True
+
     factor: str
     gas: str
 
 
 class GwpRow(Figure):
+    non_negative: ClassVar[bool] = True
+
     gas: str
     gwp_set: str
     unit: str = "dimensionless"
@@ -115,6 +154,8 @@ class MaterialRow(Figure):
 
 
 class PriceRow(Figure):
+    non_negative: ClassVar[bool] = True
+
     commodity: str
     region: str
     year: int
@@ -128,6 +169,8 @@ class PolicyLevelRow(Figure):
 
 
 class QuotaRow(Figure):
+    non_negative: ClassVar[bool] = True
+
     standard: str
     indicator: str
     plant_class: str = ""
@@ -149,9 +192,49 @@ class OptionRow(Figure):
     ]
     region: str = ""
 
+    @model_validator(mode="after")
+    def _value_fits_parameter(self) -> OptionRow:
+        """Costs, capacities and lifetimes cannot be negative; a share is a fraction."""
+        name, value = self.parameter, self.value
+        if name in ("capex", "fixed_om", "max_capacity") and value < 0:
+            raise FieldError(
+                f"{name} must not be negative, found {value:g}",
+                "write the cost or capacity as a positive number; a saving belongs "
+                "in a non_energy_benefit row",
+                field="value",
+            )
+        if name in ("lifetime", "operating_hours") and not value > 0:
+            raise FieldError(
+                f"{name} must be positive, found {value:g}",
+                "write the option's technical lifetime or hours a year",
+                field="value",
+            )
+        if name == "max_share" and not 0 <= _dimensionless(value, self.unit) <= 1:
+            raise FieldError(
+                f"max_share must lie between 0 and 1, found {value:g} {self.unit}",
+                "write the largest share of the output as a fraction, e.g. 0.3",
+                field="value",
+            )
+        if name == "first_year" and (value != int(value) or value < 1900):
+            raise FieldError(
+                f"first_year must be a calendar year, found {value:g}",
+                "write the first year the option is available, e.g. 2027",
+                field="value",
+            )
+        return self
+
+
+def _dimensionless(value: float, unit: str) -> float:
+    """``value`` in ``unit`` as a pure number (30 percent is 0.3); as is otherwise."""
+    try:
+        return float(ureg.Quantity(value, unit).to("dimensionless").magnitude)
+    except (pint.errors.PintError, ValueError):
+        return value  # a wrong unit is reported where the option is resolved
+
 
 class RegionRow(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    _line: int = PrivateAttr(default=0)
 
     region: str
     label: str
@@ -174,31 +257,69 @@ def read_table(path: Path, row_model: type[Row]) -> list[Row]:
     if not path.is_file():
         raise input_error(str(path), "file not found", "restore it from the repository")
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            records = list(csv.DictReader(handle))
-            header = records[0].keys() if records else []
-    except (csv.Error, UnicodeDecodeError) as err:
-        raise input_error(str(path), f"malformed CSV: {err}", "fix the file") from err
+        # utf-8-sig: a spreadsheet program may start the file with a byte order mark
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            # The line a record ends on is its row in a spreadsheet (the header is
+            # row 1), also when blank lines are skipped.
+            records = [(reader.line_num, record) for record in reader]
+            header = list(reader.fieldnames or [])
+    except UnicodeDecodeError as err:
+        raise input_error(
+            str(path), "not UTF-8 text", "save the file as UTF-8 (CSV UTF-8)"
+        ) from err
+    except csv.Error as err:
+        raise input_error(
+            str(path),
+            f"malformed CSV: {err}",
+            "check the quotes: a quoted cell must end with a quote before the comma",
+        ) from err
     if not records:
         raise input_error(str(path), "no rows", "the table needs a header and rows")
     missing = _missing_columns(row_model, header)
+    columns = ", ".join(row_model.model_fields)
     if missing:
         msg = f"missing column(s) {', '.join(missing)}"
-        raise input_error(str(path), msg, "add them to the header row")
+        fix = f"add them to the header row; the columns are {columns}"
+        raise input_error(f"{path}, row 1", msg, fix)
+    unknown = [name for name in header if name not in row_model.model_fields]
+    if unknown:
+        msg = f"unknown column(s) {', '.join(repr(name) for name in unknown)}"
+        fix = f"check the spelling; the columns are {columns}"
+        raise input_error(f"{path}, row 1", msg, fix)
     rows, problems = [], []
-    for number, record in enumerate(records, start=2):
+    for number, record in records:
         if None in record:
             problems.append(
-                Problem(f"{path}, row {number}", "has more cells than the header")
+                Problem(
+                    f"{path}, row {number}",
+                    f"has more cells than the header ({len(header)})",
+                    "remove the extra cells, or put quotes around text that "
+                    "contains a comma",
+                )
+            )
+            continue
+        if None in record.values():
+            problems.append(
+                Problem(
+                    f"{path}, row {number}",
+                    f"has fewer cells than the header ({len(header)})",
+                    "add the missing cells; an empty cell still needs its comma",
+                )
             )
             continue
         cleaned = {
             key: value for key, value in record.items() if value not in ("", None)
         }
         try:
-            rows.append(row_model.model_validate(cleaned))
+            row = row_model.model_validate(cleaned)
         except pydantic.ValidationError as err:
-            problems += problems_from_validation(err, f"{path}, row {number}")
+            problems += problems_from_validation(
+                err, f"{path}, row {number}", FIELD_FIXES
+            )
+        else:
+            row._line = number
+            rows.append(row)
     if problems:
         raise InputError(problems)
     return rows

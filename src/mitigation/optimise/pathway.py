@@ -16,9 +16,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from mitigation.exceptions import TargetUnreachableError, input_error
-from mitigation.inputs.data import FactorData
-from mitigation.inputs.model_file import load_model_file
-from mitigation.inputs.scenario import Scenario
+from mitigation.inputs.scenario import Scenario, check_scenario
 from mitigation.optimise.finance import capital_recovery_factor, discount_factor
 from mitigation.optimise.model import MILLION, PathwayData, build_model
 from mitigation.optimise.results import Pathway
@@ -35,12 +33,14 @@ BINDING_TOLERANCE = 1e-6
 
 
 def prepare(scenario: Scenario, root: Path, where: str = "scenario") -> PathwayData:
-    """Read the product model, data and options a scenario needs, and resolve them."""
-    data = FactorData(root / "data")
-    model_path = root / "models" / f"{scenario.product}.yaml"
-    if not model_path.is_file():
-        _unknown_product(scenario.product, root, where)
-    spec = load_model_file(model_path)
+    """Check a scenario against the data and its product model, and resolve it.
+
+    Raises
+    ------
+    InputError
+        Listing every problem of the scenario, the model or the data it uses.
+    """
+    data, spec = check_scenario(scenario, root, where)
     setting = Setting(
         region=scenario.region,
         grid_basis=scenario.grid_basis,
@@ -51,14 +51,6 @@ def prepare(scenario: Scenario, root: Path, where: str = "scenario") -> PathwayD
     network = build_network(spec, data, setting, scenario.grade)
     table = root / "data" / "options" / f"{scenario.product}.csv"
     terms = option_terms(network, data.options_table(scenario.product), str(table))
-    unknown = [o for o in scenario.excluded_options if o not in network.options]
-    if unknown:
-        fix = f"options of {scenario.product}: {', '.join(network.options)}"
-        raise input_error(
-            f"{where}, field 'excluded_options'",
-            f"unknown option(s) {', '.join(unknown)}",
-            fix,
-        )
     return PathwayData(
         network=network,
         terms=terms,
@@ -68,15 +60,6 @@ def prepare(scenario: Scenario, root: Path, where: str = "scenario") -> PathwayD
         targets=_targets(scenario, network, where),
         discount_rate=scenario.discount_rate,
         excluded=frozenset(scenario.excluded_options),
-    )
-
-
-def _unknown_product(product: str, root: Path, where: str) -> None:
-    known = ", ".join(sorted(p.stem for p in (root / "models").glob("*.yaml")))
-    raise input_error(
-        f"{where}, field 'product'",
-        f"unknown product '{product}'",
-        f"products with a model: {known}",
     )
 
 

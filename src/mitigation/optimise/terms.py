@@ -15,7 +15,7 @@ import pint
 from mitigation.exceptions import InputError, Problem
 from mitigation.inputs.tables import OptionRow
 from mitigation.process.network import Network
-from mitigation.units import Quantity, convert, parse_unit
+from mitigation.units import Quantity, parse_unit
 
 
 @dataclass(frozen=True)
@@ -94,36 +94,33 @@ def _resolve(
     network: Network, option: str, params: dict[str, OptionRow], table: str
 ) -> OptionTerms:
     unit = network.processes[option].activity_unit
-    where = f"{table}, option {option}"
+    hours = params.get("operating_hours")
 
     def value(name: str, to_unit: str, default: float | None) -> float | None:
         row = params.get(name)
         if row is None:
             return default
-        return convert(
-            Quantity(row.value, parse_unit(row.unit, where)),
+        return _in_unit(
+            row,
+            Quantity(row.value, parse_unit(row.unit, _at(table, row))),
             to_unit,
-            f"{where}, {name}",
+            table,
         )
 
-    hours = params.get("operating_hours")
-
-    def per_capacity(name: str, to_unit: str) -> float:
+    def per_capacity(name: str, to_unit: str, dividing: bool = True) -> float | None:
         row = params.get(name)
         if row is None:
-            return 0.0
-        quantity = Quantity(row.value, parse_unit(row.unit, where))
-        return _annualised(quantity, to_unit, hours, f"{where}, {name}", dividing=True)
+            return None
+        quantity = Quantity(row.value, parse_unit(row.unit, _at(table, row)))
+        if hours is not None:
+            operating = Quantity(hours.value, parse_unit(hours.unit, _at(table, hours)))
+            quantity = quantity / operating if dividing else quantity * operating
+        return _in_unit(row, quantity, to_unit, table, hours is not None)
 
-    capex = per_capacity("capex", f"CNY/(({unit})/yr)")
-    fixed_om = per_capacity("fixed_om", f"CNY/(({unit})/yr)/yr")
-    max_capacity = None
-    if "max_capacity" in params:
-        row = params["max_capacity"]
-        quantity = Quantity(row.value, parse_unit(row.unit, where))
-        max_capacity = _annualised(
-            quantity, f"({unit})/yr", hours, f"{where}, max_capacity", dividing=False
-        )
+    where = f"{table}, option {option}"
+    capex = per_capacity("capex", f"CNY/(({unit})/yr)") or 0.0
+    fixed_om = per_capacity("fixed_om", f"CNY/(({unit})/yr)/yr") or 0.0
+    max_capacity = per_capacity("max_capacity", f"({unit})/yr", dividing=False)
     lifetime = value("lifetime", "yr", None)
     if lifetime is None and capex > 0:
         raise InputError(
@@ -142,38 +139,38 @@ def _resolve(
         first_year=int(first_year) if first_year is not None else None,
         rows=tuple(params.values()),
     )
-    problems = []
-    if terms.lifetime_years <= 0:
-        problems.append(Problem(f"{where}, lifetime", "must be positive"))
-    if not 0.0 <= terms.max_share <= 1.0:
-        problems.append(Problem(f"{where}, max_share", "must lie between 0 and 1"))
-    for name, number in (
-        ("capex", capex),
-        ("fixed_om", fixed_om),
-        ("max_capacity", max_capacity),
-    ):
-        if number is not None and number < 0:
-            problems.append(Problem(f"{where}, {name}", "must not be negative"))
-    if problems:
-        raise InputError(problems)
     return terms
 
 
-def _annualised(
+def _at(table: str, row: OptionRow) -> str:
+    return f"{table}, row {row._line}"
+
+
+def _in_unit(
+    row: OptionRow,
     quantity: pint.Quantity,
     to_unit: str,
-    hours: OptionRow | None,
-    where: str,
-    dividing: bool,
+    table: str,
+    rated: bool = False,
 ) -> float:
-    """Express a figure per (or of) capacity per (or as) annual activity.
+    """``quantity`` in ``to_unit``, or an error quoting the row's unit as written.
 
     With ``operating_hours`` given, the option's capacity figures are per rated
-    capacity (kW, t/d) and are converted with those hours. Pint alone cannot tell a
-    rated kW from an annual kWh/yr, which share a dimension, so the rule is explicit.
+    capacity (kW, t/d) and arrive here already converted with those hours. Pint
+    alone cannot tell a rated kW from an annual kWh/yr, which share a dimension, so
+    the rule is explicit rather than guessed from the unit.
     """
-    if hours is None:
-        return convert(quantity, to_unit, where)
-    operating = Quantity(hours.value, parse_unit(hours.unit, where))
-    converted = quantity / operating if dividing else quantity * operating
-    return convert(converted, to_unit, where)
+    try:
+        return float(quantity.to(to_unit).magnitude)
+    except pint.errors.DimensionalityError as err:
+        rating = ", once converted with operating_hours," if rated else ""
+        what = (
+            f"{row.option} {row.parameter} in '{row.unit}'{rating} cannot be "
+            f"expressed in {to_unit}"
+        )
+        fix = f"check the unit: {row.parameter} goes per unit of the option's activity"
+        if rated:
+            fix += " or, with operating_hours, per unit of rated capacity (kW, t/d)"
+        raise InputError(
+            [Problem(f"{_at(table, row)}, field 'unit'", what, fix)]
+        ) from err

@@ -16,16 +16,17 @@ through the flows it changes, never by a separately stated saving.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from mitigation.exceptions import InputError, Problem, input_error
 from mitigation.inputs.data import Factor, FactorData
-from mitigation.inputs.model_file import ModelFile
+from mitigation.inputs.model_file import ModelFile, data_problems, load_model_file
 from mitigation.units import Quantity, convert, parse_quantity, read_quantity
 
 logger = logging.getLogger(__name__)
@@ -205,6 +206,47 @@ def _baseline_error(
     )
     fix = "; ".join(hints) or "check that no two baseline processes make the same thing"
     return input_error(f"models/{network.product}.yaml", what, fix)
+
+
+def load_network(
+    root: Path,
+    product: str,
+    setting: Setting,
+    grade: str | None = None,
+    where: Callable[[str], str] = str,
+) -> Network:
+    """Read a product's model and the data, check them together and build the network.
+
+    ``where`` names the place the user set each of ``region``, ``grid_basis``,
+    ``fuel_dataset``, ``gwp_set`` and ``grade`` (a scenario field, a command-line
+    option), so that a wrong name is reported there. Every problem is reported at
+    once.
+    """
+    path = root / "models" / f"{product}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in (root / "models").glob("*.yaml")))
+        raise input_error(
+            str(path),
+            f"unknown product '{product}': no such model file",
+            f"products with a model: {known}",
+        )
+    spec = load_model_file(path)
+    data = FactorData(root / "data")
+    problems = data_problems(spec, path, data)
+    problems += data.setting_problems(
+        setting.region, setting.grid_basis, setting.fuel_dataset, setting.gwp_set, where
+    )
+    if grade is not None and grade not in spec.grades:
+        problems.append(
+            Problem(
+                where("grade"),
+                f"unknown grade '{grade}' of {product}",
+                f"choose one of {', '.join(spec.grades)}",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return build_network(spec, data, setting, grade)
 
 
 def build_network(
