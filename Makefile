@@ -19,8 +19,8 @@ run: $(STAMP)
 	$(BIN)/mitigation solve scenarios/*.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 test: lint
 	$(BIN)/python -m pytest
