@@ -138,6 +138,10 @@ def footprint(
     grade: Annotated[
         str | None, typer.Option(help="Product grade (default: the model's).")
     ] = None,
+    plant_type: Annotated[
+        str | None,
+        typer.Option(help="Kind of plant, e.g. a kiln class (default: the model's)."),
+    ] = None,
     grid_basis: Annotated[
         str, typer.Option(help="latest or regional_2012.")
     ] = "latest",
@@ -152,7 +156,10 @@ def footprint(
     """Footprint per functional unit of a product as made today, by stage and scope."""
     with _reported():
         root = project_root()
-        setting = Setting(region, grid_basis, fuel_dataset, gwp_set)
+        setting = Setting(
+            region, grid_basis, fuel_dataset, gwp_set, plant_type=plant_type
+        )
+
         network = load_network(root, product, setting, grade, _option_name)
         fp = evaluate_footprint(network, network.baseline_activity())
         if output_format is TableFormat.json:

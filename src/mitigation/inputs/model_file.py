@@ -99,6 +99,13 @@ class ProcessSpec(Strict):
         return self
 
 
+class PlantType(Strict):
+    """A kind of plant: processes that exist only in plants of this kind."""
+
+    label: StrictStr
+    processes: list[StrictStr] = Field(min_length=1)
+
+
 class ModelFile(Strict):
     product: StrictStr
     label: StrictStr
@@ -110,6 +117,77 @@ class ModelFile(Strict):
     stages: dict[StrictStr, StrictStr]
     commodities: dict[StrictStr, CommoditySpec]
     processes: dict[StrictStr, ProcessSpec]
+    plant_types: dict[StrictStr, PlantType] = {}
+    default_plant_type: StrictStr | None = None
+
+    def processes_of(self, plant_type: str | None) -> list[str]:
+        """Processes of a plant of ``plant_type``: the common ones and its own."""
+        plant_type = plant_type or self.default_plant_type
+        elsewhere = {
+            name
+            for kind, spec in self.plant_types.items()
+            if kind != plant_type
+            for name in spec.processes
+        }
+        return [name for name in self.processes if name not in elsewhere]
+
+
+def plant_type_problems(
+    spec: ModelFile, plant_type: str | None, where: str
+) -> list[Problem]:
+    """A plant type the model does not declare, reported at ``where``."""
+    if plant_type is None or plant_type in spec.plant_types:
+        return []
+    known = ", ".join(spec.plant_types) or "none: the model declares no plant types"
+    return [
+        Problem(
+            where,
+            f"unknown plant type '{plant_type}' of {spec.product}",
+            f"plant types: {known}",
+        )
+    ]
+
+
+def _plant_type_problems(spec: ModelFile, path: Path) -> list[Problem]:
+    problems = []
+    if spec.plant_types and spec.default_plant_type not in spec.plant_types:
+        problems.append(
+            Problem(
+                f"{path}, field 'default_plant_type'",
+                f"'{spec.default_plant_type}' is not one of the plant types",
+                f"choose one of {', '.join(spec.plant_types)}",
+            )
+        )
+    if spec.default_plant_type is not None and not spec.plant_types:
+        problems.append(
+            Problem(
+                f"{path}, field 'default_plant_type'",
+                "is given but no plant_types are declared",
+                "declare plant_types or remove the field",
+            )
+        )
+    owner: dict[str, str] = {}
+    for kind, plant in spec.plant_types.items():
+        for name in plant.processes:
+            where = f"{path}, field 'plant_types.{kind}.processes'"
+            if name not in spec.processes:
+                problems.append(
+                    Problem(
+                        where,
+                        f"'{name}' is not a process of the model",
+                        "list processes declared under processes",
+                    )
+                )
+            elif name in owner:
+                problems.append(
+                    Problem(
+                        where,
+                        f"'{name}' is also listed under '{owner[name]}'",
+                        "a process belongs to one plant type at most",
+                    )
+                )
+            owner[name] = kind
+    return problems
 
 
 def load_model_file(path: Path) -> ModelFile:
@@ -167,7 +245,7 @@ def data_problems(spec: ModelFile, path: Path, data: FactorData) -> list[Problem
 
 
 def _cross_reference_problems(spec: ModelFile, path: Path) -> list[Problem]:
-    problems = []
+    problems = _plant_type_problems(spec, path)
     if spec.product != path.stem:
         problems.append(
             Problem(

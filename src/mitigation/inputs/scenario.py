@@ -21,7 +21,12 @@ from pydantic import (
 from mitigation.exceptions import InputError, Problem, input_error
 from mitigation.inputs.data import FactorData
 from mitigation.inputs.errors import FieldError, read_yaml, validate
-from mitigation.inputs.model_file import ModelFile, data_problems, load_model_file
+from mitigation.inputs.model_file import (
+    ModelFile,
+    data_problems,
+    load_model_file,
+    plant_type_problems,
+)
 from mitigation.units import Quantity, convert, parse_unit, read_quantity
 
 # What to do about a field, where the error itself says nothing.
@@ -29,6 +34,7 @@ FIELD_FIXES = {
     "name": "give the scenario a name",
     "product": "name a model in models/, e.g. cement",
     "grade": "name a grade of the product's model, or leave the field out",
+    "plant_type": "name a plant type of the product's model, or leave the field out",
     "region": "name a region of data/regions.csv, e.g. guangdong",
     "fuel_dataset": "cn_default or ipcc2006 (data/fuels.csv)",
     "gwp_set": "AR4, AR5 or AR6 (data/gwp.csv)",
@@ -131,6 +137,7 @@ class Scenario(BaseModel):
     name: StrictStr
     product: StrictStr
     grade: StrictStr | None = None
+    plant_type: StrictStr | None = None
     region: StrictStr
     grid_basis: Literal["latest", "regional_2012"] = "latest"
     fuel_dataset: StrictStr = "cn_default"
@@ -268,6 +275,7 @@ def _model_problems(
                 f"choose one of {', '.join(spec.grades)}, or leave the field out",
             )
         )
+    problems += plant_type_problems(spec, scenario.plant_type, field("plant_type"))
     grade = scenario.grade or spec.default_grade
     if grade in spec.grades:
         problems += _amount_problems(scenario, spec, grade, field)

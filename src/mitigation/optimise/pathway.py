@@ -47,10 +47,15 @@ def prepare(scenario: Scenario, root: Path, where: str = "scenario") -> PathwayD
         fuel_dataset=scenario.fuel_dataset,
         gwp_set=scenario.gwp_set,
         price_overrides=dict(scenario.price_overrides),
+        plant_type=scenario.plant_type,
     )
     network = build_network(spec, data, setting, scenario.grade)
     table = root / "data" / "options" / f"{scenario.product}.csv"
-    terms = option_terms(network, data.options_table(scenario.product), str(table))
+    declared = {
+        name for name, process in spec.processes.items() if not process.baseline
+    }
+    rows = data.options_table(scenario.product)
+    terms = option_terms(network, rows, str(table), declared)
     return PathwayData(
         network=network,
         terms=terms,

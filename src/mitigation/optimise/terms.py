@@ -44,21 +44,29 @@ class OptionTerms:
 
 
 def option_terms(
-    network: Network, rows: list[OptionRow], table: str
+    network: Network,
+    rows: list[OptionRow],
+    table: str,
+    declared: set[str] | None = None,
 ) -> dict[str, OptionTerms]:
-    """Resolve the option rows of ``table`` for the network's options and region."""
+    """Resolve the option rows of ``table`` for the network's options and region.
+
+    ``declared`` are all options of the product's model; rows of those that belong
+    to another plant type than the network's are skipped.
+    """
     by_option: dict[str, dict[str, OptionRow]] = defaultdict(dict)
     problems: list[Problem] = []
     region = network.setting.region
-    for number, row in enumerate(rows, start=2):
-        if (
-            row.option not in network.processes
-            or not network.processes[row.option].is_option
-        ):
+    for row in rows:
+        if row.option not in network.processes and row.option in (declared or ()):
+            continue
+        process = network.processes.get(row.option)
+        if process is None or not process.is_option:
             problems.append(
                 Problem(
-                    f"{table}, row {number}",
-                    f"'{row.option}' is not an option process of models/{network.product}.yaml",
+                    f"{table}, row {row._line}, field 'option'",
+                    f"'{row.option}' is not an option process of "
+                    f"models/{network.product}.yaml",
                     "add the process with baseline: false, or fix the name",
                 )
             )

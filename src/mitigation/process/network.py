@@ -26,7 +26,12 @@ import pandas as pd
 
 from mitigation.exceptions import InputError, Problem, input_error
 from mitigation.inputs.data import Factor, FactorData
-from mitigation.inputs.model_file import ModelFile, data_problems, load_model_file
+from mitigation.inputs.model_file import (
+    ModelFile,
+    data_problems,
+    load_model_file,
+    plant_type_problems,
+)
 from mitigation.units import Quantity, convert, parse_quantity, read_quantity
 
 logger = logging.getLogger(__name__)
@@ -51,6 +56,7 @@ class Setting:
     fuel_dataset: str = "cn_default"
     gwp_set: str = "AR5"
     price_overrides: Mapping[str, str] = field(default_factory=dict)
+    plant_type: str | None = None  # the model's default when None
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,8 @@ class Network:
     """A product's processes for one grade and setting."""
 
     product: str
+    plant_type: str | None
+    plant_type_label: str
     label: str
     grade: str
     grade_label: str
@@ -244,6 +252,7 @@ def load_network(
                 f"choose one of {', '.join(spec.grades)}",
             )
         )
+    problems += plant_type_problems(spec, setting.plant_type, where("plant_type"))
     if problems:
         raise InputError(problems)
     return build_network(spec, data, setting, grade)
@@ -263,7 +272,7 @@ def build_network(
     where = f"models/{spec.product}.yaml"
     processes: dict[str, Process] = {}
     problems: list[Problem] = []
-    for name in spec.processes:
+    for name in spec.processes_of(setting.plant_type):
         try:
             processes[name] = _resolve_process(spec, name, data, setting, where)
         except InputError as err:
@@ -285,8 +294,11 @@ def build_network(
         spec.commodities[product_commodity].unit,
         f"{where}, functional_unit",
     )
+    plant_type = setting.plant_type or spec.default_plant_type
     network = Network(
         product=spec.product,
+        plant_type=plant_type,
+        plant_type_label=spec.plant_types[plant_type].label if plant_type else "",
         label=spec.label,
         grade=grade,
         grade_label=spec.grades[grade].label,

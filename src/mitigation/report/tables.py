@@ -17,10 +17,12 @@ SCOPE_TITLES = {1: "Scope 1", 2: "Scope 2", 3: "Scope 3"}
 
 def footprint_table(network: Network, fp: Footprint) -> Table:
     """Footprint by stage (rows) and scope (columns), kg CO2e per functional unit."""
+    plant = f"{network.plant_type_label}. " if network.plant_type_label else ""
+
     table = Table(
-        title=f"{network.label}, {network.grade_label}: kg CO2e per {fp.functional_unit}",
+        title=f"{network.grade_label}: kg CO2e per {fp.functional_unit}",
         caption=(
-            f"Region {network.setting.region}, grid basis {network.setting.grid_basis}, "
+            f"{plant}Region {network.setting.region}, grid basis {network.setting.grid_basis}, "
             f"fuel factors {network.setting.fuel_dataset}, GWP {network.setting.gwp_set}. "
             "Scope 1: combustion and process; 2: purchased electricity; "
             "3: purchased materials."
