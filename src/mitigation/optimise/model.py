@@ -34,12 +34,15 @@ carries its salvage value implicitly; results report that salvage value.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
 
+from mitigation.optimise.economics import CapitalGrant, Economics, Financing
 from mitigation.optimise.finance import annuity_weight, capital_recovery_factor
+from mitigation.optimise.solve import CompiledModel, require_optimal
 from mitigation.optimise.terms import OptionTerms
 from mitigation.process.network import Network
 
@@ -60,6 +63,8 @@ class PathwayData:
         Output of the functional unit's commodity per year, in its unit, by period.
     targets
         Intensity ceiling in kg CO2e per functional unit by period, or None.
+    economics
+        Prices, grants, financing and constraints beyond the plant's own costs.
     """
 
     network: Network
@@ -70,6 +75,7 @@ class PathwayData:
     targets: list[float | None]
     discount_rate: float
     excluded: frozenset[str] = frozenset()
+    economics: Economics = Economics()
 
     @property
     def base_year(self) -> int:
@@ -78,6 +84,10 @@ class PathwayData:
     @property
     def end_year(self) -> int:
         return self.years[-1] + self.lengths[-1]
+
+    @property
+    def periods(self) -> range:
+        return range(len(self.years))
 
     def period_weight(self, t: int) -> float:
         first = self.years[t]
@@ -96,32 +106,74 @@ class PathwayData:
         terms = self.terms[option]
         return terms.capex > 0 or terms.fixed_om > 0 or terms.max_capacity is not None
 
-    def annual_capacity_cost(self, option: str) -> float:
-        """CNY per unit of capacity and year: capital annuity plus fixed O&M."""
-        terms = self.terms[option]
-        crf = capital_recovery_factor(self.discount_rate, terms.lifetime_years)
-        return crf * terms.capex + terms.fixed_om
+    def financing(self, option: str) -> Financing:
+        """Rate and tenor of the annuities that repay the option's capital."""
+        if option in self.economics.financing:
+            return self.economics.financing[option]
+        rate = self.economics.hurdle_rate
+        rate = self.discount_rate if rate is None else rate
+        return Financing(rate, self.terms[option].lifetime_years)
 
-    def variable_cost(self, process: str) -> float:
-        """CNY per unit of activity: purchase price, or the option's variable cost."""
+    def capital_charge(self, option: str) -> float:
+        """CNY a year, per CNY of capital financed, while the capacity serves.
+
+        The financing's annuities, ``CRF(r_f, n_f)`` for ``n_f`` years, have a
+        present value (at the scenario's discount rate r) of ``phi`` per CNY; that
+        value is spread over the lifetime L as ``phi * CRF(r, L)`` a year. With
+        financing at r over L, ``phi`` is 1 and the charge is the plain annuity; a
+        hurdle rate raises it, a cheaper loan lowers it, and discounting over time
+        stays at r.
+        """
+        financing = self.financing(option)
+        lifetime = self.terms[option].lifetime_years
+        tenor = math.ceil(financing.tenor_years)
+        payments = capital_recovery_factor(financing.rate, financing.tenor_years)
+        phi = payments * annuity_weight(self.discount_rate, range(tenor), 0)
+        return phi * capital_recovery_factor(self.discount_rate, lifetime)
+
+    def capital_weight(self, option: str, built: int) -> float:
+        """Present value, inside the horizon, of the charges per CNY financed in
+        period ``built``: the charge times the weights of the periods it serves."""
+        return self.capital_charge(option) * sum(
+            self.period_weight(t) for t in self.periods if self.alive(option, built, t)
+        )
+
+    def salvage_weight(self, option: str, built: int) -> float:
+        """Present value of the charges per CNY financed that fall after the horizon."""
+        last = self.years[built] + math.ceil(self.terms[option].lifetime_years)
+        after = range(self.end_year, last)
+        return self.capital_charge(option) * annuity_weight(
+            self.discount_rate, after, self.base_year
+        )
+
+    def variable_cost(self, process: str, t: int) -> float:
+        """CNY per unit of activity: purchase price or the option's variable cost,
+        plus any surcharge."""
         p = self.network.processes[process]
-        if p.is_option:
-            return self.terms[process].variable_cost
-        return p.price_cny
+        cost = self.terms[process].variable_cost if p.is_option else p.price_cny
+        surcharge = self.economics.surcharges.get(process)
+        return cost + (surcharge[t] if surcharge else 0.0)
+
+    def grant(self, option: str) -> CapitalGrant | None:
+        grant = self.economics.grants.get(option)
+        if grant is None or (grant.share <= 0 and grant.per_unit_cny <= 0):
+            return None
+        return grant
 
 
 def build_model(
-    data: PathwayData, emission_objective: bool = False
+    data: PathwayData, emission_objective: bool = False, maximise: bool = False
 ) -> pyo.ConcreteModel:
     """Build the pathway model.
 
-    With ``emission_objective`` the model minimises cumulative emissions instead of
-    cost and leaves the intensity targets out: it answers how low the intensity can
-    go with every option, which the message for an unreachable target needs.
+    With ``emission_objective`` the model minimises (or, with ``maximise``,
+    maximises) cumulative emissions instead of cost and leaves intensity ceilings
+    out: how low the intensity can go with every option, which the message for an
+    unreachable target needs, or how high, which bounds the label constraint.
     """
     network = data.network
     m = pyo.ConcreteModel(name=f"pathway_{network.product}")
-    periods = list(range(len(data.years)))
+    periods = list(data.periods)
     processes = [p for p in network.processes if p not in data.excluded]
     investing = [o for o in network.options if o in processes and data.invests(o)]
     m.T = pyo.Set(initialize=periods, ordered=True)
@@ -141,29 +193,52 @@ def build_model(
     _define_balances(m, data, processes, periods)
     _define_capacity_limits(m, data, investing, periods, stock)
     _define_share_limits(m, data, processes, periods)
-    emissions = {
-        t: sum(network.processes[p].emission_kg * m.activity[p, t] for p in processes)
-        / 1000.0
-        for t in periods
-    }
-    m.emissions_t = pyo.Expression(m.T, initialize=emissions)
+    m.emissions_t = pyo.Expression(
+        m.T,
+        initialize={
+            t: sum(
+                network.processes[p].emission_kg * m.activity[p, t] for p in processes
+            )
+            / 1000.0
+            for t in periods
+        },
+    )
     if emission_objective:
+        sense = pyo.maximize if maximise else pyo.minimize
         m.objective = pyo.Objective(
-            expr=sum(data.lengths[t] * m.emissions_t[t] for t in periods)
+            expr=sum(data.lengths[t] * m.emissions_t[t] for t in periods), sense=sense
         )
         return m
     _define_intensity_targets(m, data, periods)
-    cost = {
-        t: sum(data.variable_cost(p) * m.activity[p, t] for p in processes)
-        + sum(data.annual_capacity_cost(o) * stock(o, t) for o in investing)
-        for t in periods
-    }
-    m.annual_cost = pyo.Expression(m.T, initialize=cost)
+    _define_standard(m, data, periods)
+    _define_capital_budget(m, data, investing, periods)
+    grants = _define_grants(m, data, investing, periods)
+    label_revenue = _define_label(m, data, periods)
+    carbon = _carbon_payments(m, data, processes, periods)
+    m.annual_cost = pyo.Expression(
+        m.T,
+        initialize={
+            t: sum(data.variable_cost(p, t) * m.activity[p, t] for p in processes)
+            + sum(data.terms[o].fixed_om * stock(o, t) for o in investing)
+            + carbon[t]
+            - label_revenue[t]
+            for t in periods
+        },
+    )
+    m.capital_cost = pyo.Expression(
+        expr=sum(
+            data.terms[o].capex * data.capital_weight(o, b) * m.new_capacity[o, b]
+            for o in investing
+            for b in periods
+        )
+        - sum(data.capital_weight(o, b) * m.grant[o, b] for o, b in grants)
+    )
     # In CNY, not scaled down: HiGHS judges optimality by absolute reduced-cost
     # tolerances (1e-7), which cost coefficients of a fraction of a CNY per kWh
     # would fall below if the objective were counted in millions.
     m.objective = pyo.Objective(
         expr=sum(data.period_weight(t) * m.annual_cost[t] for t in periods)
+        + m.capital_cost
     )
     logger.debug(
         "Build | %s | %d processes, %d investing options, %d periods",
@@ -235,3 +310,108 @@ def _define_intensity_targets(m, data: PathwayData, periods: list[int]) -> None:
         return m.emissions_t[t] - allowed_t <= 0.0
 
     m.intensity = pyo.Constraint(targeted, rule=intensity)
+
+
+def _define_standard(m, data: PathwayData, periods: list[int]) -> None:
+    """A mandatory intensity ceiling, kept apart from the scenario's targets so that
+    its shadow price is reported on its own."""
+    ceilings = data.economics.standard_kg_per_fu
+    limited = [t for t in periods if ceilings is not None and ceilings[t] is not None]
+    m.standard = pyo.Constraint(
+        limited,
+        rule=lambda m, t: (
+            m.emissions_t[t] <= ceilings[t] * data.functional_units(t) / 1000.0
+        ),
+    )
+
+
+def _define_capital_budget(m, data: PathwayData, investing, periods) -> None:
+    budget = data.economics.capital_budget_cny
+    limited = [t for t in periods if budget is not None and budget[t] is not None]
+    m.capital_budget = pyo.Constraint(
+        limited,
+        rule=lambda m, t: (
+            sum(data.terms[o].capex * m.new_capacity[o, t] for o in investing)
+            <= budget[t]
+        ),
+    )
+
+
+def _define_grants(m, data: PathwayData, investing, periods) -> list[tuple[str, int]]:
+    """Grant towards capital built: a share of it and an amount per unit, capped."""
+    granted = [(o, t) for o in investing if data.grant(o) for t in periods]
+    m.grant = pyo.Var(granted, domain=pyo.NonNegativeReals)
+
+    def ceiling(m, o, t):
+        grant: CapitalGrant = data.grant(o)
+        rate = grant.share * data.terms[o].capex + grant.per_unit_cny
+        return m.grant[o, t] <= rate * m.new_capacity[o, t]
+
+    m.grant_ceiling = pyo.Constraint(granted, rule=ceiling)
+    capped = [(o, t) for o, t in granted if data.grant(o).cap_cny is not None]
+    m.grant_cap = pyo.Constraint(
+        capped, rule=lambda m, o, t: m.grant[o, t] <= data.grant(o).cap_cny
+    )
+    return granted
+
+
+def _carbon_payments(m, data: PathwayData, processes, periods) -> dict[int, object]:
+    """CNY a year paid for covered emissions above the free allocation."""
+    economics = data.economics
+    if economics.emission_price is None:
+        return {t: 0.0 for t in periods}
+    network = data.network
+    covered = [
+        p
+        for p in processes
+        if int(network.processes[p].scope) in economics.covered_scopes
+    ]
+    m.covered_emissions_t = pyo.Expression(
+        m.T,
+        initialize={
+            t: sum(network.processes[p].emission_kg * m.activity[p, t] for p in covered)
+            / 1000.0
+            for t in periods
+        },
+    )
+    allocation = economics.free_allocation_kg_per_fu
+    return {
+        t: economics.emission_price[t]
+        * (
+            m.covered_emissions_t[t]
+            - (allocation[t] if allocation else 0.0) * data.functional_units(t) / 1000.0
+        )
+        for t in periods
+    }
+
+
+def _define_label(m, data: PathwayData, periods: list[int]) -> dict[int, object]:
+    """Premium earned only in periods whose intensity meets the label threshold.
+
+    A binary per period; the big-M is the highest emission any configuration can
+    reach, found by solving for it, so that the relaxation stays tight.
+    """
+    label = data.economics.label
+    if label is None:
+        return {t: 0.0 for t in periods}
+    highest = highest_emissions(data)
+    m.labelled = pyo.Var(m.T, domain=pyo.Binary)
+    m.label_threshold = pyo.Constraint(
+        m.T,
+        rule=lambda m, t: (
+            m.emissions_t[t]
+            <= label.threshold_kg_per_fu * data.functional_units(t) / 1000.0
+            + highest[t] * (1 - m.labelled[t])
+        ),
+    )
+    return {
+        t: label.premium_cny_per_fu * data.functional_units(t) * m.labelled[t]
+        for t in periods
+    }
+
+
+def highest_emissions(data: PathwayData) -> list[float]:
+    """Largest emissions (t CO2e a year) any configuration can reach, per period."""
+    model = build_model(data, emission_objective=True, maximise=True)
+    require_optimal(CompiledModel(model).solve(), "highest reachable emissions")
+    return [pyo.value(model.emissions_t[t]) for t in data.periods]

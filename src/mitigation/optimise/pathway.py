@@ -17,7 +17,6 @@ import pyomo.environ as pyo
 
 from mitigation.exceptions import TargetUnreachableError, input_error
 from mitigation.inputs.scenario import Scenario, check_scenario
-from mitigation.optimise.finance import capital_recovery_factor, discount_factor
 from mitigation.optimise.model import MILLION, PathwayData, build_model
 from mitigation.optimise.results import Pathway
 from mitigation.optimise.solve import CompiledModel, SolveStatus, require_optimal
@@ -173,33 +172,7 @@ def _read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathw
         )
         for t in periods
     }
-    rows = []
-    for t in periods:
-        year = data.years[t]
-        units = data.functional_units(t)
-        emissions_t = pyo.value(model.emissions_t[t])
-        weight = data.period_weight(t)
-        constraint = model.intensity[t] if t in model.intensity else None
-        dual = result.duals.get(constraint, 0.0) if constraint is not None else 0.0
-        shadow = -dual / weight
-        intensity = emissions_t * 1000.0 / units
-        target = data.targets[t]
-        binding = target is not None and shadow > BINDING_TOLERANCE
-        rows.append(
-            {
-                "year": year,
-                "years_in_period": data.lengths[t],
-                "production": data.production[t],
-                "emissions_t_per_yr": emissions_t,
-                "intensity_kg_per_fu": intensity,
-                "target_kg_per_fu": target if target is not None else math.nan,
-                "baseline_kg_per_fu": baseline.total_kg,
-                "abatement_t_per_yr": (baseline.total_kg - intensity) * units / 1000.0,
-                **_annual_costs(data, activity[year], model, t),
-                "binding": binding,
-                "shadow_price_cny_per_t": shadow if binding else math.nan,
-            }
-        )
+    rows = [_period_row(data, model, result, t, activity, baseline) for t in periods]
     table = pd.DataFrame(rows).set_index("year")
     adoption, capacity = _adoption(data, model, activity)
     return Pathway(
@@ -222,40 +195,100 @@ def _read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathw
     )
 
 
+def _period_row(data: PathwayData, model, result, t: int, activity, baseline) -> dict:
+    year = data.years[t]
+    units = data.functional_units(t)
+    emissions_t = pyo.value(model.emissions_t[t])
+    intensity = emissions_t * 1000.0 / units
+    target = data.targets[t]
+    target_price = _shadow_price(data, model, result, "intensity", t)
+    standard = data.economics.standard_kg_per_fu
+    row = {
+        "year": year,
+        "years_in_period": data.lengths[t],
+        "production": data.production[t],
+        "emissions_t_per_yr": emissions_t,
+        "intensity_kg_per_fu": intensity,
+        "target_kg_per_fu": target if target is not None else math.nan,
+        "standard_kg_per_fu": standard[t] if standard and standard[t] else math.nan,
+        "baseline_kg_per_fu": baseline.total_kg,
+        "abatement_t_per_yr": (baseline.total_kg - intensity) * units / 1000.0,
+        **_annual_costs(data, activity[year], model, t),
+        "binding": target_price > BINDING_TOLERANCE,
+        "shadow_price_cny_per_t": (
+            target_price if target_price > BINDING_TOLERANCE else math.nan
+        ),
+    }
+    standard_price = _shadow_price(data, model, result, "standard", t)
+    row["standard_shadow_price_cny_per_t"] = (
+        standard_price if standard_price > BINDING_TOLERANCE else math.nan
+    )
+    return row
+
+
+def _shadow_price(data: PathwayData, model, result, name: str, t: int) -> float:
+    """CNY per t CO2e a ceiling costs at the margin in period t, in that period's
+    money; zero where the ceiling is absent or slack."""
+    block = getattr(model, name, None)
+    if block is None or t not in block:
+        return 0.0
+    return -result.duals.get(block[t], 0.0) / data.period_weight(t)
+
+
 def _annual_costs(
     data: PathwayData, activity: pd.Series, model, t: int
 ) -> dict[str, float]:
-    network = data.network
-    energy = sum(
-        network.processes[p].price_cny * level
-        for p, level in activity.items()
-        if network.processes[p].is_purchase
-    )
-    variable = sum(
-        data.terms[p].variable_cost * level
-        for p, level in activity.items()
-        if network.processes[p].is_option
-    )
-    capital = fixed = 0.0
+    """The enterprise's costs of period t per year, by kind (CNY a year)."""
+    network, economics = data.network, data.economics
+    purchases = surcharges = variable = 0.0
+    for name, level in activity.items():
+        process = network.processes[name]
+        if process.is_purchase:
+            purchases += process.price_cny * level
+        elif process.is_option:
+            variable += data.terms[name].variable_cost * level
+        surcharge = economics.surcharges.get(name)
+        surcharges += surcharge[t] * level if surcharge else 0.0
+    capital = relief = fixed = investment = grants = 0.0
     for o in model.O:
-        stock = sum(
-            pyo.value(model.new_capacity[o, b])
-            for b in range(len(data.years))
-            if data.alive(o, b, t)
-        )
-        terms = data.terms[o]
-        capital += (
-            capital_recovery_factor(data.discount_rate, terms.lifetime_years)
-            * terms.capex
-            * stock
-        )
-        fixed += terms.fixed_om * stock
+        for b in data.periods:
+            built = pyo.value(model.new_capacity[o, b])
+            grant = pyo.value(model.grant[o, b]) if (o, b) in model.grant else 0.0
+            if data.alive(o, b, t):
+                capital += data.capital_charge(o) * data.terms[o].capex * built
+                relief += data.capital_charge(o) * grant
+                fixed += data.terms[o].fixed_om * built
+            if b == t:
+                investment += data.terms[o].capex * built
+                grants += grant
+    carbon = covered = allocated = 0.0
+    if economics.emission_price is not None:
+        covered = pyo.value(model.covered_emissions_t[t])
+        per_fu = economics.free_allocation_kg_per_fu
+        allocated = (per_fu[t] if per_fu else 0.0) * data.functional_units(t) / 1000.0
+        carbon = economics.emission_price[t] * (covered - allocated)
+    labelled = economics.label is not None and pyo.value(model.labelled[t]) > 0.5
+    label_revenue = (
+        economics.label.premium_cny_per_fu * data.functional_units(t)
+        if labelled
+        else 0.0
+    )
+    total = purchases + surcharges + variable + fixed + capital - relief + carbon
     return {
-        "purchases_cny_per_yr": energy,
+        "purchases_cny_per_yr": purchases,
+        "surcharges_cny_per_yr": surcharges,
         "option_variable_cny_per_yr": variable,
-        "capital_annuity_cny_per_yr": capital,
         "fixed_om_cny_per_yr": fixed,
-        "total_cost_cny_per_yr": energy + variable + capital + fixed,
+        "capital_annuity_cny_per_yr": capital,
+        "grant_relief_cny_per_yr": relief,
+        "covered_emissions_t_per_yr": covered,
+        "free_allocation_t_per_yr": allocated,
+        "carbon_payments_cny_per_yr": carbon,
+        "label_revenue_cny_per_yr": label_revenue,
+        "labelled": labelled,
+        "total_cost_cny_per_yr": total - label_revenue,
+        "investment_cny": investment,
+        "grants_paid_cny": grants,
     }
 
 
@@ -293,27 +326,16 @@ def _adoption(data: PathwayData, model, activity: pd.DataFrame):
 
 
 def _salvage_value(data: PathwayData, model) -> float:
-    """Present value of the annuities due after the horizon on capacity still serving.
+    """Present value of the annuities due after the horizon on capacity built in it.
 
-    Cost in the objective already excludes them; this is what the capacity left at
-    the end of the horizon is worth.
+    The cost in the objective already excludes them: it is what the capacity left
+    at the end of the horizon is worth.
     """
     total = 0.0
     for o in model.O:
-        terms = data.terms[o]
-        crf = capital_recovery_factor(data.discount_rate, terms.lifetime_years)
-        for b, year in enumerate(data.years):
+        for b in data.periods:
             built = pyo.value(model.new_capacity[o, b])
-            if built <= 0:
-                continue
-            remaining = range(data.end_year, int(year + terms.lifetime_years))
-            total += (
-                built
-                * terms.capex
-                * crf
-                * sum(
-                    discount_factor(data.discount_rate, y, data.base_year)
-                    for y in remaining
-                )
-            )
+            grant = pyo.value(model.grant[o, b]) if (o, b) in model.grant else 0.0
+            financed = data.terms[o].capex * built - grant
+            total += financed * data.salvage_weight(o, b)
     return total
