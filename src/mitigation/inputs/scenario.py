@@ -27,6 +27,7 @@ from mitigation.inputs.model_file import (
     load_model_file,
     plant_type_problems,
 )
+from mitigation.inputs.policy import Barriers, Instruments
 from mitigation.units import Quantity, convert, parse_unit, read_quantity
 
 # What to do about a field, where the error itself says nothing.
@@ -151,6 +152,9 @@ class Scenario(BaseModel):
     targets: Targets | None = None
     price_overrides: dict[StrictStr, StrictStr] = {}
     excluded_options: list[StrictStr] = []
+    instruments: Instruments = Instruments()
+    barriers: Barriers = Barriers()
+    social_discount_rate: float | None = Field(default=None, ge=0, le=1)
     notes: StrictStr = ""
 
     @field_validator("years")
@@ -189,11 +193,55 @@ class Scenario(BaseModel):
         ]
 
 
+def read_scenario_fields(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The fields of a scenario file, with those of its ``base`` file underneath.
+
+    A scenario may name another as ``base`` and state only what differs: mappings
+    are merged field by field, anything else (a list, a number, ``null``) replaces
+    the base's value. The base is found relative to the file.
+    """
+    fields = read_yaml(path)
+    base = fields.pop("base", None)
+    if base is None:
+        return fields
+    where = f"{path}, field 'base'"
+    if not isinstance(base, str):
+        raise input_error(
+            where,
+            f"expected a file name, found {base!r}",
+            "write the scenario file this one builds on, in quotes",
+        )
+    base_path = (path.parent / base).resolve()
+    if base_path in seen or base_path == path.resolve():
+        raise input_error(
+            where,
+            f"'{base}' leads back to this file",
+            "a scenario cannot build on itself",
+        )
+    if not base_path.is_file():
+        raise input_error(
+            where,
+            f"no scenario file '{base}' next to this one",
+            "give the base file's name relative to this file",
+        )
+    return _merged(read_scenario_fields(base_path, (*seen, path.resolve())), fields)
+
+
+def _merged(base: dict, changes: dict) -> dict:
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def load_scenario(path: Path) -> Scenario:
     """Read a scenario and check what can be checked without the product model."""
     scenario = validate(
         Scenario,
-        read_yaml(path),
+        read_scenario_fields(path),
         str(path),
         FIELD_FIXES,
         hidden=("ceilings", "[key]"),

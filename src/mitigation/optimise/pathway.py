@@ -91,20 +91,35 @@ def _targets(scenario: Scenario, network: Network, where: str) -> list[float | N
     """The ceiling in force in each period, in kg CO2e per functional unit."""
     if scenario.targets is None:
         return [None] * len(scenario.years)
-    unit = scenario.targets.unit
     here = f"{where}, field 'targets.unit'"
-    functional_unit = read_quantity(network.functional_unit_quantity, here)
-    probe = read_quantity(f"1 {unit}", here)
-    per_fu = probe if probe.check("[mass]") else probe * functional_unit
-    kg_per_given = convert(per_fu, "kg", here)
-    ceilings = scenario.targets.ceilings
+    kg_per_given = per_functional_unit(
+        f"1 {scenario.targets.unit}", network, "kg", here
+    )
+    ceilings = held(scenario.targets.ceilings, scenario.years)
+    return [None if c is None else c * kg_per_given for c in ceilings]
+
+
+def held(values: dict[int, float], years: list[int]) -> list[float | None]:
+    """The value in force in each year: the latest set in or before it, else None."""
     in_force = []
-    for year in scenario.years:
-        set_before = [y for y in ceilings if y <= year]
-        in_force.append(
-            ceilings[max(set_before)] * kg_per_given if set_before else None
-        )
+    for year in years:
+        set_before = [y for y in values if y <= year]
+        in_force.append(values[max(set_before)] if set_before else None)
     return in_force
+
+
+def per_functional_unit(text: str, network: Network, unit: str, where: str) -> float:
+    """An amount per functional unit, in ``unit`` (``"600 kg/t"`` gives 600 kg for a
+    1 t functional unit; ``"20 CNY/t"`` gives 20 CNY). An amount with no
+    denominator (``"330 kg"`` for a motorcycle) is already per functional unit."""
+    quantity = read_quantity(text, where)
+    functional_unit = read_quantity(network.functional_unit_quantity, where)
+    per_fu = (
+        quantity
+        if quantity.check(read_quantity(f"1 {unit}", where).dimensionality)
+        else (quantity * functional_unit)
+    )
+    return convert(per_fu, unit, where)
 
 
 def solve_pathway(data: PathwayData, scenario_name: str = "") -> Pathway:

@@ -86,6 +86,7 @@ class Process:
     price_cny: float = 0.0
     supplies: str | None = None
     factors: tuple[Factor, ...] = ()
+    energy_gj: float = 0.0  # net calorific energy bought per unit, for purchases
     description: str = ""
 
     @property
@@ -399,8 +400,12 @@ def _purchase(
     spec_c = spec.commodities[commodity]
     bought = spec_c.purchased
     unit = spec_c.unit
+    energy_gj = 0.0
     if bought.fuel is not None:
         factor = data.fuel_co2_per_unit(bought.fuel, setting.fuel_dataset, unit)
+        energy_gj, _ = data.fuel_energy_per_unit(
+            bought.fuel, setting.fuel_dataset, unit
+        )
         scope = Scope.DIRECT
     elif bought.grid:
         per_kwh = data.grid_factor(setting.region, setting.grid_basis)
@@ -408,6 +413,9 @@ def _purchase(
             f"1 {unit}", "kWh", f"models/{spec.product}.yaml, {commodity}"
         )
         factor = Factor(per_kwh.value * kwh, f"kg/{unit}", per_kwh.figures)
+        # Calorific equivalent, 3.6 MJ per kWh, as GB/T 2589 counts electricity
+        # by default; the coal-equivalent of generation is a policy choice left out.
+        energy_gj = kwh * 0.0036
         scope = Scope.ENERGY
     elif bought.material == "none":
         factor = Factor(0.0, f"kg/{unit}", ())
@@ -441,4 +449,5 @@ def _purchase(
         price_cny=price,
         supplies=commodity,
         factors=tuple(factors),
+        energy_gj=energy_gj,
     )

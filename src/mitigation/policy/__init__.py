@@ -1,0 +1,1 @@
+"""Policy instruments and barriers, their effect on the pathway, and comparisons."""
