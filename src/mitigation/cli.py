@@ -28,7 +28,8 @@ from mitigation.exceptions import (
 )
 from mitigation.inputs.scenario import Scenario, load_scenario
 from mitigation.optimise.model import PathwayData
-from mitigation.optimise.pathway import prepare, solve_pathway
+from mitigation.optimise.pathway import solve_pathway
+from mitigation.policy.compare import prepare_with_policy
 from mitigation.process.footprint import footprint as evaluate_footprint
 from mitigation.process.network import Setting, load_network
 from mitigation.report.files import export_pathway, footprint_json, footprint_records
@@ -246,7 +247,7 @@ def _checked_scenarios(
     for path in paths:
         try:
             scenario = load_scenario(path)
-            data = prepare(scenario, root, str(path))
+            data = prepare_with_policy(scenario, root, str(path))
         except InputError as err:
             problems += [p for p in err.problems if p not in problems]
             first = first or err
@@ -255,6 +256,63 @@ def _checked_scenarios(
     if problems:
         raise InputError(problems) from first
     return checked
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files (YAML).")],
+    reference: Annotated[
+        Path | None,
+        typer.Option(help="The no-policy scenario (default: the first one given)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write CSV tables, an Excel workbook and an HTML report."),
+    ] = None,
+    social_rate: Annotated[
+        float | None,
+        typer.Option(help="Social discount rate (default: the reference scenario's)."),
+    ] = None,
+) -> None:
+    """Compare instruments: abatement, enterprise, public and social cost per t."""
+    from mitigation.policy.compare import compare as compare_outcomes
+    from mitigation.policy.compare import solve_outcome
+    from mitigation.report.comparison import comparison_table, export_comparison
+
+    with _reported():
+        root = project_root()
+        if out is not None:
+            _check_out(out)
+        paths = list(scenarios)
+        reference_path = reference or paths[0]
+        if reference_path not in paths:
+            paths.insert(0, reference_path)
+        checked = _checked_scenarios(paths, root)
+        rate = social_rate
+        if rate is None:
+            rate = next(
+                s for p, s, _ in checked if p == reference_path
+            ).social_discount_rate
+        if rate is None:
+            raise input_error(
+                f"{reference_path}, field 'social_discount_rate'",
+                "no social discount rate for the public and resource costs",
+                "add social_discount_rate to the reference scenario or pass --social-rate",
+            )
+        outcomes = []
+        for path, scenario, data in checked:
+            try:
+                outcomes.append(solve_outcome(path.stem, scenario, data))
+            except TargetUnreachableError as err:
+                raise err.located(str(path)) from err
+        reference_outcome = outcomes[paths.index(reference_path)]
+        tables = compare_outcomes(outcomes, reference_outcome, rate)
+        console.print(comparison_table(tables["summary"], reference_outcome.name, rate))
+        if out is not None:
+            written = export_comparison(tables, out, f"compare_{reference_path.stem}")
+            errors.print(
+                f"Wrote {len(written)} files to {escape(str(out))}", highlight=False
+            )
 
 
 def main() -> None:
