@@ -701,3 +701,56 @@ def test_results_that_cannot_be_written(
 def test_missing_project_folder(tmp_path: Path) -> None:
     result = run(tmp_path, "footprint", "cement", "--region", "guangdong")
     assert_reported(result, str(tmp_path), "data/", "--root")
+
+
+def test_target_inside_a_multi_year_period_is_refused(project: Path) -> None:
+    """A target that starts inside a five-year period would be moved or dropped."""
+    scenario = project / "scenarios" / "cement_guangdong.yaml"
+    text = scenario.read_text(encoding="utf-8")
+    text = text.replace(
+        "years: [2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035]",
+        "years: [2025, 2030, 2035]",
+    ).replace("last_period_years: 1", "last_period_years: 5")
+    scenario.write_text(text, encoding="utf-8")
+    result = run(project, "solve", str(scenario))
+    assert result.exit_code == 1
+    assert "target year 2028 falls inside the period 2025-2029" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_option_figure_missing_for_the_region_is_refused(project: Path) -> None:
+    """Rooftop PV hours are given per region; a region without them must not run
+    PV around the clock."""
+    regions = project / "data" / "regions.csv"
+    regions.write_text(
+        regions.read_text(encoding="utf-8")
+        + "sichuan,Sichuan,四川,sichuan,central_china,central_west,test,,secondary,\n",
+        encoding="utf-8",
+    )
+    scenario = project / "scenarios" / "cement_guangdong.yaml"
+    scenario.write_text(
+        scenario.read_text(encoding="utf-8").replace(
+            "region: guangdong", "region: sichuan"
+        ),
+        encoding="utf-8",
+    )
+    result = run(project, "solve", str(scenario))
+    assert result.exit_code == 1
+    assert (
+        "operating_hours is given for chongqing, guangdong, national but not for "
+        in (result.output)
+    )
+
+
+def test_option_row_for_an_unknown_region_is_refused(project: Path) -> None:
+    options = project / "data" / "options" / "cement.csv"
+    options.write_text(
+        options.read_text(encoding="utf-8").replace(
+            "rooftop_pv,operating_hours,guangdong,",
+            "rooftop_pv,operating_hours,guangzhou,",
+        ),
+        encoding="utf-8",
+    )
+    result = run(project, "solve", str(project / "scenarios" / "cement_guangdong.yaml"))
+    assert result.exit_code == 1
+    assert "field 'region': unknown region 'guangzhou'" in result.output

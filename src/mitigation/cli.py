@@ -41,7 +41,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Product carbon footprints and least-cost abatement pathways.",
 )
-console = Console()
+# Piped or redirected output gets a width that keeps large numbers whole.
+console = Console(width=None if sys.stdout.isatty() else 120)
+
 errors = Console(stderr=True)
 logger = logging.getLogger("mitigation")
 
@@ -185,37 +187,68 @@ def solve(
         PathwayFormat, typer.Option("--format", help="table or json.")
     ] = PathwayFormat.table,
 ) -> None:
-    """Least-cost pathway of each scenario: adoption, intensity, costs, shadow prices."""
-    from mitigation.report.files import pathway_json
+    """Least-cost pathway of each scenario: adoption, intensity, costs, shadow prices.
+
+    Every scenario is checked before any is solved. A scenario whose targets cannot
+    be met is reported and the others are still solved; the exit code is then 1.
+    With --format json the output is one JSON array with a record per scenario.
+    """
+    import json
+
+    from mitigation.report.files import pathway_record
 
     with _reported():
         root = project_root()
         if out is not None:
             _check_out(out)
+            _check_distinct_stems(scenarios)
+        records, failures = [], []
         for path, scenario, data in _checked_scenarios(scenarios, root):
             try:
                 pathway = solve_pathway(data, scenario.name)
             except TargetUnreachableError as err:
-                raise err.located(str(path)) from err
+                failures.append(err.located(str(path)))
+                continue
             if output_format is PathwayFormat.json:
-                sys.stdout.write(pathway_json(pathway) + "\n")
+                records.append(pathway_record(pathway))
             else:
                 console.print(pathway_view(pathway))
                 console.print()
             if out is not None:
-                try:
-                    written = export_pathway(pathway, out, path.stem)
-                except OSError as err:
-                    raise input_error(
-                        f"--out {out}",
-                        f"cannot write the results: {err.strerror or err}",
-                        "check that the folder can be written and that no result "
-                        "file is open in another program",
-                    ) from err
-                errors.print(
-                    f"Wrote {len(written)} files to {escape(str(out))}",
-                    highlight=False,
-                )
+                _export(pathway, out, path.stem)
+        if output_format is PathwayFormat.json:
+            sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+        for failure in failures[:-1]:
+            errors.print(f"[bold red]Error:[/] {escape(str(failure))}", highlight=False)
+        if failures:
+            raise failures[-1]
+
+
+def _export(pathway, out: Path, stem: str) -> None:
+    try:
+        written = export_pathway(pathway, out, stem)
+    except OSError as err:
+        raise input_error(
+            f"--out {out}",
+            f"cannot write the results: {err.strerror or err}",
+            "check that the folder can be written and that no result "
+            "file is open in another program",
+        ) from err
+    errors.print(f"Wrote {len(written)} files to {escape(str(out))}", highlight=False)
+
+
+def _check_distinct_stems(paths: list[Path]) -> None:
+    """Two scenario files of the same name would write the same result files."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in seen and seen[path.stem] != path:
+            raise input_error(
+                str(path),
+                f"has the same name as {seen[path.stem]}, so their results would "
+                "overwrite each other in --out",
+                "rename one of them, or solve them with different --out folders",
+            )
+        seen[path.stem] = path
 
 
 def _check_out(out: Path) -> None:

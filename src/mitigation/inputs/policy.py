@@ -53,7 +53,8 @@ class EnergyTax(Strict):
 
 
 class IntensityStandard(Strict):
-    """A mandatory ceiling per period, in kg CO2e per functional unit."""
+    """A mandatory ceiling per period, in kg CO2e per functional unit; each ceiling
+    holds from its year, which must start a period, until the next."""
 
     unit: StrictStr
     ceilings: dict[StrictInt, float]

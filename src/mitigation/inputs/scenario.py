@@ -255,6 +255,19 @@ def load_scenario(path: Path) -> Scenario:
                     f"{scenario.years[0]}-{scenario.end_year - 1}",
                     "move the target into the horizon or extend 'years'",
                 )
+            if year not in scenario.years:
+                period = max(y for y in scenario.years if y <= year)
+                end = scenario.end_year - 1
+                following = [y for y in scenario.years if y > period]
+                end = following[0] - 1 if following else end
+                raise input_error(
+                    f"{path}, field 'targets.{year}'",
+                    f"target year {year} falls inside the period {period}-{end}",
+                    "a target holds for whole periods: give it at a period's first "
+                    f"year ({', '.join(map(str, scenario.years))}) or add {year} "
+                    "to 'years'",
+                )
+
     if isinstance(scenario.production, dict):
         missing = [year for year in scenario.years if year not in scenario.production]
         if missing:

@@ -54,7 +54,7 @@ def prepare(scenario: Scenario, root: Path, where: str = "scenario") -> PathwayD
         name for name, process in spec.processes.items() if not process.baseline
     }
     rows = data.options_table(scenario.product)
-    terms = option_terms(network, rows, str(table), declared)
+    terms = option_terms(network, rows, str(table), declared, set(data.regions))
     return PathwayData(
         network=network,
         terms=terms,
@@ -207,6 +207,7 @@ def _read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathw
         salvage_value_mcny=_salvage_value(data, model) / MILLION,
         discount_rate=data.discount_rate,
         solve_seconds=result.runtime_s,
+        settings=_settings(data),
     )
 
 
@@ -229,6 +230,7 @@ def _period_row(data: PathwayData, model, result, t: int, activity, baseline) ->
         "baseline_kg_per_fu": baseline.total_kg,
         "abatement_t_per_yr": (baseline.total_kg - intensity) * units / 1000.0,
         **_annual_costs(data, activity[year], model, t),
+        "baseline_cost_cny_per_yr": baseline_cost(data, t),
         "binding": target_price > BINDING_TOLERANCE,
         "shadow_price_cny_per_t": (
             target_price if target_price > BINDING_TOLERANCE else math.nan
@@ -239,6 +241,43 @@ def _period_row(data: PathwayData, model, result, t: int, activity, baseline) ->
         standard_price if standard_price > BINDING_TOLERANCE else math.nan
     )
     return row
+
+
+def _settings(data: PathwayData) -> dict[str, str]:
+    network, setting = data.network, data.network.setting
+    settings = {
+        "product": network.product,
+        "grade": network.grade,
+        "plant_type": network.plant_type or "",
+        "region": setting.region,
+        "grid_basis": setting.grid_basis,
+        "fuel_dataset": setting.fuel_dataset,
+        "gwp_set": setting.gwp_set,
+        "discount_rate": f"{data.discount_rate:g}",
+    }
+    return {key: value for key, value in settings.items() if value}
+
+
+def baseline_cost(data: PathwayData, t: int) -> float:
+    """CNY a year the plant as it is would cost in period t: purchases, surcharges
+    and carbon payments, at the period's prices and instruments."""
+    network, economics = data.network, data.economics
+    activity = network.baseline_activity() * data.functional_units(t)
+    cost = 0.0
+    for name, level in activity.items():
+        cost += network.processes[name].price_cny * level
+        surcharge = economics.surcharges.get(name)
+        cost += surcharge[t] * level if surcharge else 0.0
+    if economics.emission_price is not None:
+        covered = sum(
+            level * network.processes[name].emission_kg
+            for name, level in activity.items()
+            if int(network.processes[name].scope) in economics.covered_scopes
+        )
+        per_fu = economics.free_allocation_kg_per_fu
+        allocated = (per_fu[t] if per_fu else 0.0) * data.functional_units(t)
+        cost += economics.emission_price[t] * (covered - allocated) / 1000.0
+    return cost
 
 
 def _shadow_price(data: PathwayData, model, result, name: str, t: int) -> float:

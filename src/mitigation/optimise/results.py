@@ -45,7 +45,7 @@ class Pathway:
     salvage_value_mcny: float
     discount_rate: float
     solve_seconds: float
-    notes: list[str] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def binding_targets(self) -> pd.DataFrame:
@@ -62,7 +62,18 @@ class Pathway:
             frame.columns = [f"scope_{c}_kg_per_fu" for c in frame.columns]
             frame.insert(0, "year", year)
             stage_rows.append(frame.rename_axis("stage").reset_index())
+        settings = {
+            "scenario": self.scenario,
+            **self.settings,
+            "intensity_unit": self.intensity_unit,
+            "baseline_kg_per_fu": self.baseline.total_kg,
+            "discounted_cost_mcny": self.total_cost_mcny,
+            "salvage_value_mcny": self.salvage_value_mcny,
+        }
         return {
+            "settings": pd.DataFrame(
+                {"item": list(settings), "value": list(settings.values())}
+            ),
             "periods": self.periods.reset_index(),
             "adoption": self.adoption.rename_axis("option").reset_index(),
             "capacity": self.capacity.rename_axis("option").reset_index(),

@@ -48,13 +48,17 @@ def option_terms(
     rows: list[OptionRow],
     table: str,
     declared: set[str] | None = None,
+    regions: set[str] | None = None,
 ) -> dict[str, OptionTerms]:
     """Resolve the option rows of ``table`` for the network's options and region.
 
     ``declared`` are all options of the product's model; rows of those that belong
-    to another plant type than the network's are skipped.
+    to another plant type than the network's are skipped. ``regions`` are the known
+    regions: a row for another one is a mistake, and a figure given only for some
+    regions must be given for the scenario's.
     """
     by_option: dict[str, dict[str, OptionRow]] = defaultdict(dict)
+    regional: dict[tuple[str, str], set[str]] = defaultdict(set)
     problems: list[Problem] = []
     region = network.setting.region
     for row in rows:
@@ -71,11 +75,32 @@ def option_terms(
                 )
             )
             continue
+        if regions is not None and row.region and row.region not in regions:
+            problems.append(
+                Problem(
+                    f"{table}, row {row._line}, field 'region'",
+                    f"unknown region '{row.region}'",
+                    f"known regions: {', '.join(sorted(regions))}; leave it empty "
+                    "for a figure that holds everywhere",
+                )
+            )
+            continue
+        regional[(row.option, row.parameter)].add(row.region or "*")
         if row.region and row.region != region:
             continue
         current = by_option[row.option].get(row.parameter)
         if current is None or (row.region and not current.region):
             by_option[row.option][row.parameter] = row
+    for (option, parameter), given in regional.items():
+        if "*" not in given and region not in given:
+            problems.append(
+                Problem(
+                    f"{table}, option {option}",
+                    f"{parameter} is given for {', '.join(sorted(given))} but not for "
+                    f"{region}",
+                    f"add a row for {region}, or one with an empty region",
+                )
+            )
     for option in network.options:
         if option not in by_option:
             problems.append(

@@ -88,25 +88,23 @@ def footprint_json(fp: Footprint, stages: dict[str, str]) -> str:
     )
 
 
-def pathway_json(pathway: Pathway) -> str:
+def pathway_record(pathway: Pathway) -> dict:
+    """The pathway as plain data, for JSON."""
     periods = json.loads(pathway.periods.reset_index().to_json(orient="records"))
     adoption = {
         option: {str(year): share for year, share in row.items()}
         for option, row in pathway.adoption.iterrows()
     }
-    return json.dumps(
-        {
-            "scenario": pathway.scenario,
-            "product": pathway.product,
-            "grade": pathway.grade,
-            "region": pathway.region,
-            "intensity_unit": pathway.intensity_unit,
-            "baseline_kg_per_fu": pathway.baseline.total_kg,
-            "discounted_cost_mcny": pathway.total_cost_mcny,
-            "salvage_value_mcny": pathway.salvage_value_mcny,
-            "periods": periods,
-            "adoption": adoption,
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
+    return {
+        "scenario": pathway.scenario,
+        "settings": pathway.settings,
+        "product": pathway.product,
+        "grade": pathway.grade,
+        "region": pathway.region,
+        "intensity_unit": pathway.intensity_unit,
+        "baseline_kg_per_fu": pathway.baseline.total_kg,
+        "discounted_cost_mcny": pathway.total_cost_mcny,
+        "salvage_value_mcny": pathway.salvage_value_mcny,
+        "periods": periods,
+        "adoption": adoption,
+    }

@@ -45,39 +45,52 @@ def pathway_view(pathway: Pathway) -> Group:
 
 
 def _summary(pathway: Pathway) -> Text:
+    settings = ", ".join(f"{k} {v}" for k, v in pathway.settings.items())
     lines = [
         f"{pathway.scenario}",
-        f"  product {pathway.product} ({pathway.grade}), region {pathway.region}, "
-        f"intensity in {pathway.intensity_unit}",
-        f"  baseline footprint {pathway.baseline.total_kg:,.1f}; "
-        f"discounted cost {pathway.total_cost_mcny:,.2f} M CNY at "
-        f"{pathway.discount_rate:.1%}; salvage value after the horizon "
-        f"{pathway.salvage_value_mcny:,.2f} M CNY (already netted out)",
+        f"  {settings}",
+        f"  intensity in {pathway.intensity_unit}; baseline footprint "
+        f"{pathway.baseline.total_kg:,.1f}",
+        f"  discounted cost {pathway.total_cost_mcny:,.2f} M CNY at "
+        f"{pathway.discount_rate:.1%}, not counting the salvage value of "
+        f"{pathway.salvage_value_mcny:,.2f} M CNY of capacity serving after the horizon",
     ]
     return Text("\n".join(lines), style="bold")
 
 
 def _periods_table(pathway: Pathway) -> Table:
-    table = Table(title="Intensity against target, abatement and costs per year")
+    table = Table(
+        title="Intensity against target, abatement and costs per year",
+        caption=(
+            "Cost: the plant's purchases, option, O&M and capital costs a year; "
+            "vs baseline: the same less the cost of the plant as it is, i.e. what "
+            "abatement costs (negative: it saves)."
+        ),
+    )
     for name in (
-        "Year",
+        "Period",
         "Intensity",
         "Target",
         "Abatement t/yr",
         "Cost M CNY/yr",
-        "of which capital",
+        "vs baseline",
         "Shadow price CNY/t",
     ):
         table.add_column(name, justify="right")
     for year, row in pathway.periods.iterrows():
         shadow = row["shadow_price_cny_per_t"]
+        length = int(row["years_in_period"])
+        label = str(year) if length == 1 else f"{year}-{(year + length - 1) % 100:02d}"
         table.add_row(
-            str(year),
+            label,
             _num(row["intensity_kg_per_fu"]),
             _num(row["target_kg_per_fu"]),
             _num(row["abatement_t_per_yr"], 0),
             _num(row["total_cost_cny_per_yr"] / 1e6, 2),
-            _num(row["capital_annuity_cny_per_yr"] / 1e6, 2),
+            _num(
+                (row["total_cost_cny_per_yr"] - row["baseline_cost_cny_per_yr"]) / 1e6,
+                2,
+            ),
             _num(shadow) if row["binding"] else "",
             style="bold" if row["binding"] else None,
         )
