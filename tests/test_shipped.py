@@ -157,7 +157,9 @@ def test_results_export(tmp_path: Path, pathways) -> None:
     assert {p.name for p in written} >= {"cement.xlsx", "cement_periods.csv"}
     sheets = load_workbook(tmp_path / "cement.xlsx").sheetnames
     assert sheets == [
+        "settings",
         "periods",
+
         "adoption",
         "capacity",
         "activity",
