@@ -159,7 +159,6 @@ def test_results_export(tmp_path: Path, pathways) -> None:
     assert sheets == [
         "settings",
         "periods",
-
         "adoption",
         "capacity",
         "activity",
