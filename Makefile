@@ -17,6 +17,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/mitigation solve scenarios/*.yaml
+	for plant in scenarios/policy/*/; do $(BIN)/mitigation compare $$plant || exit 1; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check

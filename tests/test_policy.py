@@ -308,3 +308,15 @@ def test_retrofit_reward_respects_the_enterprise_threshold(tiny_root: Path) -> N
 
     assert rewarded("89 tce/yr")
     assert not rewarded("90 tce/yr")
+
+
+def test_baseline_allocation_grandfathers_the_plants_own_intensity(
+    tiny_root: Path,
+) -> None:
+    """At baseline (1.25 t intermediate) scope 1 is 625 kg calcination and 2.5 GJ
+    coal, 220 kg: 845 kg/t. With lean_finish the plant emits 676 kg and sells the
+    169 kg difference."""
+    price = 100.0
+    result = outcome(tiny_root, instruments=carbon(price, free_allocation="baseline"))
+    payments = result.pathway.periods.loc[2025, "carbon_payments_cny_per_yr"]
+    assert payments == pytest.approx(-price * 169.0, rel=1e-9)

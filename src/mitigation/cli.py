@@ -291,12 +291,38 @@ def _checked_scenarios(
     return checked
 
 
+def _scenario_files(paths: list[Path]) -> list[Path]:
+    """The files named, with each folder replaced by the YAML files in it."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            if not found:
+                raise input_error(
+                    str(path),
+                    "no scenario files (.yaml) in this folder",
+                    "name the scenario files, or a folder that holds them",
+                )
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
 @app.command()
 def compare(
-    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files (YAML).")],
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Scenario files (YAML), or folders whose YAML files are compared."
+        ),
+    ],
     reference: Annotated[
         Path | None,
-        typer.Option(help="The no-policy scenario (default: the first one given)."),
+        typer.Option(
+            help="The no-policy scenario (default: a folder's reference.yaml, "
+            "else the first file)."
+        ),
     ] = None,
     out: Annotated[
         Path | None,
@@ -316,10 +342,18 @@ def compare(
         root = project_root()
         if out is not None:
             _check_out(out)
-        paths = list(scenarios)
-        reference_path = reference or paths[0]
-        if reference_path not in paths:
-            paths.insert(0, reference_path)
+        files = _scenario_files(scenarios)
+        if reference is None:
+            named = [p for p in files if p.name == "reference.yaml"]
+            reference = named[0] if len(named) == 1 else files[0]
+        # Each file once, however often it is named (a glob may repeat the
+        # reference), and the reference first.
+        unique = {reference.resolve(): reference}
+        for p in files:
+            unique.setdefault(p.resolve(), p)
+        paths = list(unique.values())
+        reference_path = paths[0]
+        _check_distinct_stems(paths)
         checked = _checked_scenarios(paths, root)
         rate = social_rate
         if rate is None:
@@ -340,7 +374,14 @@ def compare(
                 raise err.located(str(path)) from err
         reference_outcome = outcomes[paths.index(reference_path)]
         tables = compare_outcomes(outcomes, reference_outcome, rate)
-        console.print(comparison_table(tables["summary"], reference_outcome.name, rate))
+        console.print(
+            comparison_table(
+                tables["summary"],
+                reference_outcome.name,
+                rate,
+                reference_outcome.scenario.name,
+            )
+        )
         if out is not None:
             written = export_comparison(tables, out, f"compare_{reference_path.stem}")
             errors.print(

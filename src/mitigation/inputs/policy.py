@@ -22,7 +22,10 @@ class CarbonPrice(Strict):
 
     price: Schedule
     covered_scopes: list[int] = Field(default=[1], min_length=1)
-    free_allocation: Schedule | None = None  # benchmark per functional unit
+    # Benchmark per functional unit ("540 kg/t"), or "baseline": the plant's own
+    # covered intensity as it is, allowances grandfathered per unit of output.
+    free_allocation: Schedule | None = None
+
     source: StrictStr = ""
 
 

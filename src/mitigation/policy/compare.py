@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mitigation.inputs.data import FactorData
 from mitigation.inputs.scenario import Scenario
 from mitigation.optimise.finance import annuity_weight, capital_recovery_factor
 from mitigation.optimise.model import PathwayData
@@ -45,7 +46,8 @@ class Outcome:
 
 def prepare_with_policy(scenario: Scenario, root: Path, where: str) -> PathwayData:
     """Resolve a scenario and put its instruments and barriers in force."""
-    return apply_policy(prepare(scenario, root, where), scenario, where)
+    factors = FactorData(root / "data")
+    return apply_policy(prepare(scenario, root, where), scenario, where, factors)
 
 
 def solve_outcome(name: str, scenario: Scenario, data: PathwayData) -> Outcome:

@@ -24,8 +24,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import re
 
 from mitigation.exceptions import InputError, Problem
+from mitigation.inputs.data import FactorData
 from mitigation.inputs.policy import Barriers, Instruments, Schedule
 from mitigation.inputs.scenario import Scenario
 from mitigation.optimise.economics import (
@@ -41,13 +43,25 @@ from mitigation.units import parse_quantity
 
 logger = logging.getLogger(__name__)
 
+PRICE_ID = re.compile(r"[a-z][a-z0-9_]*")
 
-def apply_policy(data: PathwayData, scenario: Scenario, where: str) -> PathwayData:
-    """The scenario's pathway data with its instruments and barriers in force."""
+
+def apply_policy(
+    data: PathwayData,
+    scenario: Scenario,
+    where: str,
+    factors: FactorData | None = None,
+) -> PathwayData:
+    """The scenario's pathway data with its instruments and barriers in force.
+
+    A carbon price may name a price of ``data/prices.csv`` (``carbon_national_ets``)
+    instead of stating an amount; ``factors`` looks it up for the scenario's region.
+    """
     instruments, barriers = scenario.instruments, scenario.barriers
     if not instruments.declared and barriers == Barriers():
         return data
-    economics = _economics(data, instruments, barriers, where)
+    prices = _PriceTable(factors, scenario.region)
+    economics = _economics(data, instruments, barriers, where, prices)
     data = dataclasses.replace(data, economics=economics)
     if barriers.max_payback_years is not None:
         slow = too_slow_to_pay_back(data, barriers.max_payback_years)
@@ -61,13 +75,33 @@ def apply_policy(data: PathwayData, scenario: Scenario, where: str) -> PathwayDa
     return data
 
 
+@dataclasses.dataclass(frozen=True)
+class _PriceTable:
+    factors: FactorData | None
+    region: str
+
+    def per_tonne(self, text: str, where: str) -> float:
+        """CNY per t CO2e: an amount with its unit, or the id of a carbon price."""
+        if PRICE_ID.fullmatch(text.strip()) is None:
+            return parse_quantity(text, "CNY/t", where)
+        if self.factors is None:
+            raise InputError(
+                [Problem(where, f"'{text}' is not an amount", "write it as '95 CNY/t'")]
+            )
+        return self.factors.price(text.strip(), self.region, "t").value
+
+
 def _economics(
-    data: PathwayData, instruments: Instruments, barriers: Barriers, where: str
+    data: PathwayData,
+    instruments: Instruments,
+    barriers: Barriers,
+    where: str,
+    prices: _PriceTable,
 ) -> Economics:
     here = f"{where}, field 'instruments"
     terms: dict = {}
     if instruments.carbon_price is not None:
-        terms |= _carbon_price(data, instruments, f"{here}.carbon_price")
+        terms |= _carbon_price(data, instruments, f"{here}.carbon_price", prices)
     grants = _grants(data, instruments, here)
     if grants:
         terms["grants"] = grants
@@ -121,9 +155,19 @@ def _schedule(value: Schedule, years: list[int], unit: str, where: str):
     return tuple(held(amounts, years))
 
 
-def _carbon_price(data: PathwayData, instruments: Instruments, where: str) -> dict:
+def _carbon_price(
+    data: PathwayData, instruments: Instruments, where: str, prices: _PriceTable
+) -> dict:
     carbon = instruments.carbon_price
-    price = _schedule(carbon.price, data.years, "CNY/t", f"{where}.price'")
+    texts = carbon.price
+    if isinstance(texts, str):
+        price = [prices.per_tonne(texts, f"{where}.price'") for _ in data.years]
+    else:
+        per_year = {
+            year: prices.per_tonne(text, f"{where}.price.{year}'")
+            for year, text in texts.items()
+        }
+        price = held(per_year, data.years)
     terms = {
         "emission_price": tuple(0.0 if p is None else p for p in price),
         "covered_scopes": frozenset(carbon.covered_scopes),
@@ -131,16 +175,36 @@ def _carbon_price(data: PathwayData, instruments: Instruments, where: str) -> di
     if carbon.free_allocation is not None:
         text = carbon.free_allocation
         texts = {data.years[0]: text} if isinstance(text, str) else text
+        scopes = frozenset(carbon.covered_scopes)
         per_year = {
-            year: per_functional_unit(
-                t, data.network, "kg", f"{where}.free_allocation'"
+            year: (
+                baseline_covered_kg(data, scopes)
+                if t.strip() == "baseline"
+                else per_functional_unit(
+                    t, data.network, "kg", f"{where}.free_allocation'"
+                )
             )
             for year, t in texts.items()
         }
+
         terms["free_allocation_kg_per_fu"] = tuple(
             0.0 if a is None else a for a in held(per_year, data.years)
         )
     return terms
+
+
+def baseline_covered_kg(data: PathwayData, scopes: frozenset[int]) -> float:
+    """Covered emissions per functional unit of the plant as it is: the allocation
+    that grandfathers its own intensity (China's national ETS gave 2024 allowances
+    equal to verified 2024 emissions before moving to benchmarks)."""
+    network = data.network
+    return float(
+        sum(
+            level * network.processes[name].emission_kg
+            for name, level in network.baseline_activity().items()
+            if int(network.processes[name].scope) in scopes
+        )
+    )
 
 
 def _eligible(data: PathwayData, named: list[str] | None, where: str) -> list[str]:

@@ -12,35 +12,43 @@ from rich.table import Table
 
 from mitigation.report.files import atomic_write
 
+# Terminal columns; the CSV, Excel and HTML outputs carry every column.
 COLUMNS = [
-    ("instruments", "Instruments", None),
-    ("abatement_t", "Abatement t", 0),
-    ("enterprise_cost_mcny", "Enterprise cost M CNY", 1),
-    ("public_cost_mcny", "Public cost M CNY", 1),
-    ("resource_cost_mcny", "Resource cost M CNY", 1),
-    ("public_cost_cny_per_t", "Public CNY/t", 0),
-    ("social_cost_cny_per_t", "Social CNY/t", 0),
-    ("free_rider_share", "Free riders", "%"),
-    ("first_labelled_year", "Label from", None),
+    ("abatement_t", "Abated\nt CO2e", 0),
+    ("enterprise_cost_mcny", "Enterprise\nM CNY", 1),
+    ("public_cost_mcny", "Public\nM CNY", 1),
+    ("resource_cost_mcny", "Resource\nM CNY", 1),
+    ("public_cost_cny_per_t", "Public\nCNY/t", 0),
+    ("social_cost_cny_per_t", "Social\nCNY/t", 0),
+    ("free_rider_share", "Free\nriders", "%"),
+    ("first_labelled_year", "Label\nfrom", None),
 ]
 
 
 def comparison_table(
-    summary: pd.DataFrame, reference: str, social_rate: float
+    summary: pd.DataFrame, reference: str, social_rate: float, plant: str = ""
 ) -> Table:
+    heading = f"{plant}\n" if plant else ""
     table = Table(
-        title=f"Instruments compared with '{reference}' (cumulative over the horizon)",
+        title=f"{heading}Instruments compared with '{reference}', "
+        "cumulative over the horizon",
         caption=(
             "Enterprise cost at each scenario's own discount rate, transfers included; "
             f"public and resource cost at the social rate {social_rate:.1%}. "
             "Per t: against the abatement relative to the reference."
         ),
     )
+    # A column no scenario fills (no grants, no label) only takes width.
+    shown = [
+        (key, title, fmt)
+        for key, title, fmt in COLUMNS
+        if any(_cell(v, fmt) for v in summary[key])
+    ]
     table.add_column("Scenario", no_wrap=True)
-    for _, title, _ in COLUMNS:
+    for _, title, _ in shown:
         table.add_column(title, justify="right")
     for name, row in summary.iterrows():
-        table.add_row(str(name), *(_cell(row[key], fmt) for key, _, fmt in COLUMNS))
+        table.add_row(str(name), *(_cell(row[key], fmt) for key, _, fmt in shown))
     return table
 
 
@@ -51,6 +59,8 @@ def _cell(value, fmt) -> str:
         return str(int(value)) if isinstance(value, float) else str(value)
     if fmt == "%":
         return f"{value:.0%}"
+    if abs(value) < 0.5 * 10.0**-fmt:
+        value = 0.0  # no "-0.0" for a rounding residue
     return f"{value:,.{fmt}f}"
 
 
