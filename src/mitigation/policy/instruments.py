@@ -269,10 +269,23 @@ def reward_per_unit(
         effect = substitution(data.network, o)
         if effect is None or effect.energy_tce >= 0:
             continue
-        if _largest_annual_use(data, o, effect) * -effect.energy_tce < project_min:
+        if largest_annual_use(data, o, effect) * -effect.energy_tce < project_min:
             continue
         paid[o] = rate * -effect.energy_tce
     return paid
+
+
+def reward_per_unit_tce(data: PathwayData) -> dict[str, float]:
+    """tce of annual saving per unit of capacity, for every option that saves
+    energy against the plant as it is (what a reward per tce is paid on)."""
+    saving = {}
+    for o in data.network.options:
+        if not data.invests(o):
+            continue
+        effect = substitution(data.network, o)
+        if effect is not None and effect.energy_tce < 0:
+            saving[o] = -effect.energy_tce
+    return saving
 
 
 def enterprise_energy_tce(data: PathwayData) -> float:
@@ -285,7 +298,7 @@ def enterprise_energy_tce(data: PathwayData) -> float:
     return gigajoules / 29.3076 * data.functional_units(0)
 
 
-def _largest_annual_use(data: PathwayData, option: str, effect: Substitution) -> float:
+def largest_annual_use(data: PathwayData, option: str, effect: Substitution) -> float:
     terms = data.terms[option]
     use = effect.reference_output * terms.max_share * data.functional_units(0)
     return min(use, terms.max_capacity) if terms.max_capacity is not None else use
