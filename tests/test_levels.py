@@ -13,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from mitigation.cli import app
 from mitigation.inputs.scenario import Scenario
 from mitigation.policy.levels import (
     break_even_levels,
@@ -129,3 +131,96 @@ def test_optimisation_curve_is_as_wide_as_the_combined_run(tiny_root: Path) -> N
         [-1.5 / 0.42025, LEVELISED, SOLAR], abs=0.01
     )
     assert table["abatement_t_per_yr"].tolist() == pytest.approx([420.25, 88.0, 15.0])
+
+
+TINY_SCENARIO = """\
+name: tiny plant
+product: widget
+region: r1
+discount_rate: 0.0
+years: [2025]
+production: "1000 t/yr"
+targets: {unit: kg/t, 2025: 1650}
+"""
+
+
+def run(root: Path, *args: str):
+    (root / "tiny.yaml").write_text(TINY_SCENARIO, encoding="utf-8")
+    return CliRunner().invoke(app, ["--root", str(root), *args])
+
+
+def test_calibrate_command_prints_the_level(tiny_root: Path) -> None:
+    result = run(
+        tiny_root,
+        "calibrate",
+        str(tiny_root / "tiny.yaml"),
+        "--instrument",
+        "carbon-price",
+    )
+    assert result.exit_code == 0, result.output
+    assert "340.9" in result.output
+
+
+def test_calibrate_command_exits_non_zero_when_no_level_suffices(
+    tiny_root: Path,
+) -> None:
+    result = run(
+        tiny_root,
+        "calibrate",
+        str(tiny_root / "tiny.yaml"),
+        "--instrument",
+        "carbon-price",
+        "--target",
+        "1600 kg/t",
+    )
+    assert result.exit_code == 1
+    assert "No level of carbon_price" in result.output
+    assert "1,603.0" in result.output
+
+
+def test_label_premium_needs_a_threshold(tiny_root: Path) -> None:
+    result = run(
+        tiny_root,
+        "calibrate",
+        str(tiny_root / "tiny.yaml"),
+        "--instrument",
+        "label-premium",
+    )
+    assert result.exit_code == 1
+    assert "--label-threshold" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_break_even_command_lists_every_option(tiny_root: Path, tmp_path) -> None:
+    result = run(
+        tiny_root,
+        "break-even",
+        str(tiny_root / "tiny.yaml"),
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert result.exit_code == 0, result.output
+    for option in ("efficient_make", "lean_finish", "solar"):
+        assert option in result.output
+    table = (tmp_path / "out" / "tiny_break_even.csv").read_text()
+    assert "carbon_price_cny_per_t" in table
+
+
+def test_macc_command_writes_both_curves(tiny_root: Path, tmp_path) -> None:
+    out = tmp_path / "macc"
+    result = run(tiny_root, "macc", str(tiny_root / "tiny.yaml"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "523" in result.output  # the combined run's abatement, t a year
+    html = (out / "tiny.html").read_text(encoding="utf-8")
+    assert "plotly" in html and "efficient_make" in html
+    assert sorted(p.name for p in out.iterdir()) == [
+        "tiny.html",
+        "tiny_options.csv",
+        "tiny_steps.csv",
+    ]
+
+
+def test_macc_year_must_start_a_period(tiny_root: Path) -> None:
+    result = run(tiny_root, "macc", str(tiny_root / "tiny.yaml"), "--year", "2031")
+    assert result.exit_code == 1
+    assert "--year 2031" in result.output and "2025" in result.output

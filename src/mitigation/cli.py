@@ -392,3 +392,8 @@ def compare(
 def main() -> None:
     """Entry point of the console script."""
     app()
+
+
+# The commands that search instrument levels live in their own module and add
+# themselves to ``app``; importing it last lets it use what this module defines.
+from mitigation import cli_levels  # noqa: E402, F401

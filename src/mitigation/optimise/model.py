@@ -154,6 +154,19 @@ class PathwayData:
         surcharge = self.economics.surcharges.get(process)
         return cost + (surcharge[t] if surcharge else 0.0)
 
+    def grant_per_unit(self, option: str) -> float:
+        """CNY of grant per unit of capacity built, before any cap per project.
+
+        Never more than the capital itself: a reward per tce can exceed the cost of
+        an option that saves much for little, and paying beyond the capital would
+        make building capacity that never runs a source of profit.
+        """
+        grant = self.grant(option)
+        if grant is None:
+            return 0.0
+        capex = self.terms[option].capex
+        return min(capex, grant.share * capex + grant.per_unit_cny)
+
     def grant(self, option: str) -> CapitalGrant | None:
         grant = self.economics.grants.get(option)
         if grant is None or (grant.share <= 0 and grant.per_unit_cny <= 0):
@@ -343,9 +356,7 @@ def _define_grants(m, data: PathwayData, investing, periods) -> list[tuple[str, 
     m.grant = pyo.Var(granted, domain=pyo.NonNegativeReals)
 
     def ceiling(m, o, t):
-        grant: CapitalGrant = data.grant(o)
-        rate = grant.share * data.terms[o].capex + grant.per_unit_cny
-        return m.grant[o, t] <= rate * m.new_capacity[o, t]
+        return m.grant[o, t] <= data.grant_per_unit(o) * m.new_capacity[o, t]
 
     m.grant_ceiling = pyo.Constraint(granted, rule=ceiling)
     capped = [(o, t) for o, t in granted if data.grant(o).cap_cny is not None]

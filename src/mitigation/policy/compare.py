@@ -184,7 +184,7 @@ def _free_rider_share(outcome: Outcome, reference: Outcome) -> float:
         return math.nan
     capacity, free = outcome.pathway.capacity, 0.0
     reference_capacity = reference.pathway.capacity
-    for option, grant in outcome.data.economics.grants.items():
+    for option in outcome.data.economics.grants:
         if option not in capacity.index:
             continue
         built = capacity.loc[option].max()
@@ -193,8 +193,7 @@ def _free_rider_share(outcome: Outcome, reference: Outcome) -> float:
             if option in reference_capacity.index
             else 0.0
         )
-        rate = grant.share * outcome.data.terms[option].capex + grant.per_unit_cny
-        free += rate * min(built, anyway)
+        free += outcome.data.grant_per_unit(option) * min(built, anyway)
     return min(1.0, free / total)
 
 

@@ -345,10 +345,7 @@ def payback_years(data: PathwayData, option: str) -> float:
     if economics.emission_price is not None:
         covered = effect.emissions_in_scopes(data.network, economics.covered_scopes)
         saving -= economics.emission_price[0] * covered / 1000.0
-    grant = data.grant(option)
-    capital = terms.capex
-    if grant is not None:
-        capital -= grant.share * terms.capex + grant.per_unit_cny
+    capital = terms.capex - data.grant_per_unit(option)
     if capital <= 0:
         return 0.0
     return capital / saving if saving > 0 else math.inf

@@ -48,6 +48,14 @@ class Study:
     max_payback_years: float | None
     targets: list[float | None]  # the scenario's own, kg CO2e per FU by period
 
+    def barred(self, data: PathwayData) -> PathwayData:
+        """``data`` without the options the payback barrier keeps out under its
+        instruments."""
+        if self.max_payback_years is None:
+            return data
+        slow = too_slow_to_pay_back(data, self.max_payback_years)
+        return dataclasses.replace(data, excluded=data.excluded | frozenset(slow))
+
 
 def study(scenario: Scenario, root: Path, where: str) -> Study:
     barriers = scenario.barriers.model_copy(update={"max_payback_years": None})
@@ -74,13 +82,9 @@ class Lever:
     economics: Callable[[PathwayData, float], Economics]
 
     def data(self, base: Study, level: float) -> PathwayData:
-        data = dataclasses.replace(
-            base.data, economics=self.economics(base.data, level)
+        return base.barred(
+            dataclasses.replace(base.data, economics=self.economics(base.data, level))
         )
-        if base.max_payback_years is not None:
-            slow = too_slow_to_pay_back(data, base.max_payback_years)
-            data = dataclasses.replace(data, excluded=data.excluded | frozenset(slow))
-        return data
 
     def solve(self, base: Study, level: float) -> Pathway:
         return solve_pathway(self.data(base, level), base.scenario.name)
@@ -262,7 +266,7 @@ def break_even_levels(
     """
     rows = []
     options = [o for o in base.data.network.options if o not in base.data.excluded]
-    without = solve_pathway(base.data, base.scenario.name)
+    without = solve_pathway(base.barred(base.data), base.scenario.name)
     for option in options:
         row: dict = {"option": option, "adopted_without": adopted(without, option)}
         for column, make in levers.items():
