@@ -1,4 +1,5 @@
-"""Commands that search instrument levels: break-even, calibrate and macc.
+"""Commands that search instrument levels and plan for the label: break-even,
+calibrate, macc and certify-plan.
 
 They share the ``mitigation`` application and its error reporting (see
 :mod:`mitigation.cli`), and call the library functions the tests call.
@@ -27,6 +28,7 @@ from mitigation.exceptions import input_error
 from mitigation.inputs.scenario import load_scenario
 from mitigation.optimise.pathway import per_functional_unit
 from mitigation.policy import levels
+from mitigation.policy.compare import prepare_with_policy
 from mitigation.policy.macc import optimisation_curve, option_curve, steps_table
 from mitigation.report.files import atomic_write
 from mitigation.report.levels import break_even_table, export_macc, macc_tables
@@ -224,6 +226,50 @@ def macc(
         if out is not None:
             title = f"Marginal abatement cost curves: {scenario.name}, {chosen}"
             written = export_macc(options, steps, out, scenario_file.stem, title)
+            errors.print(
+                f"Wrote {len(written)} files to {escape(str(out))}", highlight=False
+            )
+
+
+@app.command(name="certify-plan")
+def certify_plan(
+    scenario_file: Annotated[Path, typer.Argument(help="A scenario file (YAML).")],
+    by: Annotated[int, typer.Option(help="Year from which the label is to be met.")],
+    threshold: Annotated[
+        str | None,
+        typer.Option(
+            help="Label threshold, e.g. '600 kg/t' (default: data/label_thresholds.csv)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the plan's tables (CSV and Excel).")
+    ] = None,
+) -> None:
+    """The cheapest plan that brings the product under its label threshold by a year.
+
+    Keeps the scenario's targets and instruments, adds the threshold as a ceiling
+    from --by on, and shows the distance to it each year and what a stricter
+    threshold would call for next.
+    """
+    from mitigation.policy.certification import certification_plan, label_threshold
+    from mitigation.report.files import export_pathway
+    from mitigation.report.levels import certification_view
+
+    with _reported():
+        root = project_root()
+        if out is not None:
+            _check_out(out)
+        scenario = load_scenario(scenario_file)
+        data = prepare_with_policy(scenario, root, str(scenario_file))
+        if threshold is None:
+            kg = label_threshold(root, data)
+        else:
+            kg = per_functional_unit(threshold, data.network, "kg", "--threshold")
+        plan = certification_plan(data, kg, by, scenario.name, str(scenario_file))
+        for part in certification_view(plan):
+            console.print(part)
+        if out is not None:
+            written = export_pathway(plan.plan, out, f"{scenario_file.stem}_label")
             errors.print(
                 f"Wrote {len(written)} files to {escape(str(out))}", highlight=False
             )

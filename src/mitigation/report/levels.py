@@ -152,3 +152,67 @@ def export_macc(
         lambda p: p.write_text(macc_html(options, steps, title), encoding="utf-8"),
     )
     return [*written, html]
+
+
+def certification_view(plan) -> list:
+    """A table of the plan year by year, then what it costs and what comes next."""
+    periods = plan.plan.periods
+    unit = plan.plan.intensity_unit
+    threshold = plan.threshold_kg_per_fu
+    table = Table(
+        title=f"Label plan: under {threshold:,.1f} {unit} from {plan.by_year}",
+        caption=(
+            "Distance: intensity less threshold (below zero: the label is met). "
+            "Added: options the plan takes beyond the scenario's own pathway."
+        ),
+    )
+    for title in ("Year", "Without label", "With plan", "Distance", "Added"):
+        table.add_column(title, justify="left" if title == "Added" else "right")
+    without = plan.without_label
+    for year, row in periods.iterrows():
+        intensity = row["intensity_kg_per_fu"]
+        table.add_row(
+            str(year),
+            f"{without.periods.loc[year, 'intensity_kg_per_fu']:,.1f}",
+            f"{intensity:,.1f}",
+            f"{intensity - threshold:+,.1f}",
+            _added(without.adoption, plan.plan.adoption, year),
+        )
+    lines = [
+        f"The label adds {plan.extra_cost_mcny:,.2f} M CNY to the discounted cost of "
+        "the scenario's own pathway."
+    ]
+    row = periods.loc[plan.by_year]
+    own_target = without.periods.loc[plan.by_year, "target_kg_per_fu"]
+    threshold_binds = math.isnan(own_target) or threshold < own_target
+    if threshold_binds and not math.isnan(row["shadow_price_cny_per_t"]):
+        lines.append(
+            f"In {plan.by_year} the threshold binds at "
+            f"{row['shadow_price_cny_per_t']:,.0f} CNY per t CO2e: the cost of each "
+            "further tonne."
+        )
+    if plan.next_step is not None:
+        extra = plan.next_step.total_cost_mcny - plan.plan.total_cost_mcny
+        grown = ", ".join(plan.next_options())
+        lines.append(
+            f"A threshold 1 % lower would call next for {grown} (+{extra:,.2f} M CNY)."
+            if grown
+            else "A threshold 1 % lower would be met by the plan as it is."
+        )
+    else:
+        lowest = ", ".join(f"{v:,.1f}" for v in plan.next_step_lowest or [])
+        lines.append(
+            "A threshold 1 % lower could not be met with every option "
+            f"(lowest reachable: {lowest} {unit})."
+        )
+    return [table, "\n".join(lines)]
+
+
+def _added(before: pd.DataFrame, after: pd.DataFrame, year: int) -> str:
+    shares = []
+    for option in after.index:
+        was = before.loc[option, year] if option in before.index else 0.0
+        now = after.loc[option, year]
+        if now - was > 1e-6:
+            shares.append(f"{option} {was:.0%}→{now:.0%}")
+    return ", ".join(shares)
