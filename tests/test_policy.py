@@ -320,3 +320,33 @@ def test_baseline_allocation_grandfathers_the_plants_own_intensity(
     result = outcome(tiny_root, instruments=carbon(price, free_allocation="baseline"))
     payments = result.pathway.periods.loc[2025, "carbon_payments_cny_per_yr"]
     assert payments == pytest.approx(-price * 169.0, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("quota", "share", "surcharge"),
+    [
+        # Under the quota with lean_finish alone (2.108 GJ, 71.93 kgce per t).
+        ("80 kgce/t", 0.0, 0.0),
+        # 60 kgce/t is 1.758456 GJ: efficient_make on 0.349544 of the intermediate
+        # costs 10,486 CNY, less than the 20,000 CNY surcharge on 2 GJ a t.
+        ("60 kgce/t", 0.349544, 0.0),
+        # 40 kgce/t would need 0.9357 of it, 28,071 CNY: paying is cheaper.
+        ("40 kgce/t", 0.0, 20_000.0),
+    ],
+)
+def test_energy_tax_above_a_quota_is_owed_only_over_it(
+    tiny_root: Path, quota: str, share: float, surcharge: float
+) -> None:
+    tax = {"energy_tax": {"surcharges": {"coal": "10 CNY/GJ"}, "above_quota": quota}}
+    result = outcome(tiny_root, instruments=tax)
+    row = result.pathway.periods.loc[2025]
+    adoption = result.pathway.adoption
+    adopted = (
+        adoption.loc["efficient_make", 2025]
+        if "efficient_make" in adoption.index
+        else 0
+    )
+    assert adopted == pytest.approx(share, abs=1e-6)
+    assert row["surcharges_cny_per_yr"] == pytest.approx(surcharge, abs=1e-6)
+    if share:
+        assert row["energy_kgce_per_fu"] == pytest.approx(60.0)

@@ -49,9 +49,12 @@ class RetrofitReward(Strict):
 
 
 class EnergyTax(Strict):
-    """A surcharge per unit of purchased commodities (a differential tariff)."""
+    """A surcharge per unit of purchased commodities (a differential tariff),
+    optionally owed only in periods when the energy bought per functional unit is
+    above a quota (``"109 kgce/t"``; electricity counted at 3.6 MJ/kWh)."""
 
     surcharges: dict[StrictStr, Schedule]  # commodity -> amount per unit
+    above_quota: Schedule | None = None
     source: StrictStr = ""
 
 

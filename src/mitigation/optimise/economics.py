@@ -58,6 +58,10 @@ class Economics:
         Allocation per functional unit produced, per period (intensity benchmark).
     surcharges
         Extra CNY per unit of activity of a process, per period (energy taxes).
+    surcharge_quota_tce_per_fu
+        Where given for a period, the surcharges apply in it only if the energy the
+        plant buys per functional unit exceeds this quota (China's differential
+        tariff charges enterprises above the energy-consumption quota standard).
     grants
         Capital grants by option.
     financing
@@ -76,6 +80,7 @@ class Economics:
     covered_scopes: frozenset[int] = frozenset({1})
     free_allocation_kg_per_fu: tuple[float, ...] | None = None
     surcharges: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    surcharge_quota_tce_per_fu: tuple[float | None, ...] | None = None
     grants: Mapping[str, CapitalGrant] = field(default_factory=dict)
     financing: Mapping[str, Financing] = field(default_factory=dict)
     hurdle_rate: float | None = None

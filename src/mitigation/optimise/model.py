@@ -45,6 +45,7 @@ from mitigation.optimise.finance import annuity_weight, capital_recovery_factor
 from mitigation.optimise.solve import CompiledModel, require_optimal
 from mitigation.optimise.terms import OptionTerms
 from mitigation.process.network import Network
+from mitigation.process.substitution import TCE_GJ
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,15 @@ class PathwayData:
         p = self.network.processes[process]
         cost = self.terms[process].variable_cost if p.is_option else p.price_cny
         surcharge = self.economics.surcharges.get(process)
-        return cost + (surcharge[t] if surcharge else 0.0)
+        if surcharge is None or self.surcharge_quota(t) is not None:
+            return cost
+        return cost + surcharge[t]
+
+    def surcharge_quota(self, t: int) -> float | None:
+        """tce per functional unit above which period t's surcharges apply, or None
+        when they apply whatever the plant consumes."""
+        quota = self.economics.surcharge_quota_tce_per_fu
+        return None if quota is None else quota[t]
 
     def grant_per_unit(self, option: str) -> float:
         """CNY of grant per unit of capacity built, before any cap per project.
@@ -227,6 +236,7 @@ def build_model(
     _define_capital_budget(m, data, investing, periods)
     grants = _define_grants(m, data, investing, periods)
     label_revenue = _define_label(m, data, periods)
+    quota_surcharges = _define_quota_surcharges(m, data, processes, periods)
     carbon = _carbon_payments(m, data, processes, periods)
     m.annual_cost = pyo.Expression(
         m.T,
@@ -234,6 +244,7 @@ def build_model(
             t: sum(data.variable_cost(p, t) * m.activity[p, t] for p in processes)
             + sum(data.terms[o].fixed_om * stock(o, t) for o in investing)
             + carbon[t]
+            + quota_surcharges[t]
             - label_revenue[t]
             for t in periods
         },
@@ -426,3 +437,58 @@ def highest_emissions(data: PathwayData) -> list[float]:
     model = build_model(data, emission_objective=True, maximise=True)
     require_optimal(CompiledModel(model).solve(), "highest reachable emissions")
     return [pyo.value(model.emissions_t[t]) for t in data.periods]
+
+
+def _highest(data: PathwayData, weights: dict[str, list[float]], what: str):
+    """Largest value of sum_p weights[p][t] x_{p,t} any configuration reaches in each
+    period (each period is independent, so one solve of their sum finds all)."""
+    model = build_model(data, emission_objective=True, maximise=True)
+    model.del_component(model.objective)
+    model.objective = pyo.Objective(
+        expr=sum(
+            w[t] * model.activity[p, t]
+            for p, w in weights.items()
+            for t in data.periods
+            if p in model.P
+        ),
+        sense=pyo.maximize,
+    )
+    require_optimal(CompiledModel(model).solve(), what)
+    return [
+        sum(w[t] * pyo.value(model.activity[p, t]) for p, w in weights.items())
+        for t in data.periods
+    ]
+
+
+def _define_quota_surcharges(m, data: PathwayData, processes, periods) -> dict:
+    """Surcharges owed only in periods whose energy per functional unit exceeds the
+    quota: a binary per period says whether the plant is over it, with big-Ms from
+    the most energy and the largest surcharge bill any configuration can reach."""
+    surcharges = data.economics.surcharges
+    quota_periods = [t for t in periods if data.surcharge_quota(t) is not None]
+    if not quota_periods or not surcharges:
+        return {t: 0.0 for t in periods}
+    network = data.network
+    energy = {
+        p: [network.processes[p].energy_gj / TCE_GJ for _ in periods]
+        for p in processes
+        if network.processes[p].energy_gj > 0
+    }
+    bill = {p: list(s) for p, s in surcharges.items() if p in processes}
+    most_energy = _highest(data, energy, "highest reachable energy use")
+    largest_bill = _highest(data, bill, "largest reachable surcharge bill")
+    m.over_quota = pyo.Var(quota_periods, domain=pyo.Binary)
+    m.quota_surcharge = pyo.Var(quota_periods, domain=pyo.NonNegativeReals)
+
+    def within(m, t):
+        used = sum(w[t] * m.activity[p, t] for p, w in energy.items())
+        allowed = data.surcharge_quota(t) * data.functional_units(t)
+        return used <= allowed + most_energy[t] * m.over_quota[t]
+
+    def owed(m, t):
+        due = sum(s[t] * m.activity[p, t] for p, s in bill.items())
+        return m.quota_surcharge[t] >= due - largest_bill[t] * (1 - m.over_quota[t])
+
+    m.energy_quota = pyo.Constraint(quota_periods, rule=within)
+    m.quota_surcharge_owed = pyo.Constraint(quota_periods, rule=owed)
+    return {t: m.quota_surcharge[t] if t in quota_periods else 0.0 for t in periods}

@@ -23,6 +23,7 @@ from mitigation.optimise.solve import CompiledModel, SolveStatus, require_optima
 from mitigation.optimise.terms import option_terms
 from mitigation.process.footprint import footprint
 from mitigation.process.network import Network, Setting, build_network
+from mitigation.process.substitution import TCE_GJ
 from mitigation.units import convert, parse_quantity, read_quantity
 
 logger = logging.getLogger(__name__)
@@ -229,6 +230,7 @@ def _period_row(data: PathwayData, model, result, t: int, activity, baseline) ->
         "standard_kg_per_fu": standard[t] if standard and standard[t] else math.nan,
         "baseline_kg_per_fu": baseline.total_kg,
         "abatement_t_per_yr": (baseline.total_kg - intensity) * units / 1000.0,
+        "energy_kgce_per_fu": _energy_kgce(data, activity[year]) / units,
         **_annual_costs(data, activity[year], model, t),
         "baseline_cost_cny_per_yr": baseline_cost(data, t),
         "binding": target_price > BINDING_TOLERANCE,
@@ -241,6 +243,16 @@ def _period_row(data: PathwayData, model, result, t: int, activity, baseline) ->
         standard_price if standard_price > BINDING_TOLERANCE else math.nan
     )
     return row
+
+
+def _energy_kgce(data: PathwayData, activity: pd.Series) -> float:
+    """kgce of energy bought a year (net calorific value; electricity at 3.6 MJ/kWh)."""
+    processes = data.network.processes
+    return float(
+        sum(level * processes[n].energy_gj for n, level in activity.items())
+        / TCE_GJ
+        * 1000.0
+    )
 
 
 def _settings(data: PathwayData) -> dict[str, str]:
@@ -263,11 +275,17 @@ def baseline_cost(data: PathwayData, t: int) -> float:
     and carbon payments, at the period's prices and instruments."""
     network, economics = data.network, data.economics
     activity = network.baseline_activity() * data.functional_units(t)
+    quota = data.surcharge_quota(t)
+    energy_tce = sum(
+        level * network.processes[name].energy_gj / TCE_GJ
+        for name, level in activity.items()
+    )
+    surcharged = quota is None or energy_tce > quota * data.functional_units(t)
     cost = 0.0
     for name, level in activity.items():
         cost += network.processes[name].price_cny * level
         surcharge = economics.surcharges.get(name)
-        cost += surcharge[t] * level if surcharge else 0.0
+        cost += surcharge[t] * level if surcharge and surcharged else 0.0
     if economics.emission_price is not None:
         covered = sum(
             level * network.processes[name].emission_kg
@@ -303,6 +321,8 @@ def _annual_costs(
             variable += data.terms[name].variable_cost * level
         surcharge = economics.surcharges.get(name)
         surcharges += surcharge[t] * level if surcharge else 0.0
+    if data.surcharge_quota(t) is not None and economics.surcharges:
+        surcharges = pyo.value(model.quota_surcharge[t])
     capital = relief = fixed = investment = grants = 0.0
     for o in model.O:
         for b in data.periods:

@@ -107,6 +107,11 @@ def _economics(
         terms["grants"] = grants
     if instruments.energy_tax is not None:
         terms["surcharges"] = _surcharges(data, instruments, f"{here}.energy_tax")
+        quota = instruments.energy_tax.above_quota
+        if quota is not None:
+            terms["surcharge_quota_tce_per_fu"] = _quota(
+                data, quota, f"{here}.energy_tax.above_quota'"
+            )
     if instruments.intensity_standard is not None:
         standard = instruments.intensity_standard
         kg = per_functional_unit(
@@ -304,6 +309,16 @@ def largest_annual_use(data: PathwayData, option: str, effect: Substitution) -> 
     return min(use, terms.max_capacity) if terms.max_capacity is not None else use
 
 
+def _quota(data: PathwayData, quota: Schedule, where: str) -> tuple:
+    """tce per functional unit by period, held from each year listed."""
+    texts = {data.years[0]: quota} if isinstance(quota, str) else quota
+    per_year = {
+        year: per_functional_unit(text, data.network, "tce", where)
+        for year, text in texts.items()
+    }
+    return tuple(held(per_year, data.years))
+
+
 def _surcharges(data: PathwayData, instruments: Instruments, where: str) -> dict:
     network = data.network
     surcharges = {}
@@ -341,7 +356,7 @@ def payback_years(data: PathwayData, option: str) -> float:
     saving = -effect.purchases_cny - terms.variable_cost - terms.fixed_om
     for process, change in effect.changes.items():
         surcharge = economics.surcharges.get(process)
-        saving -= change * surcharge[0] if surcharge else 0.0
+        saving -= change * surcharge[0] if surcharge and _surcharged(data) else 0.0
     if economics.emission_price is not None:
         covered = effect.emissions_in_scopes(data.network, economics.covered_scopes)
         saving -= economics.emission_price[0] * covered / 1000.0
@@ -349,6 +364,15 @@ def payback_years(data: PathwayData, option: str) -> float:
     if capital <= 0:
         return 0.0
     return capital / saving if saving > 0 else math.inf
+
+
+def _surcharged(data: PathwayData) -> bool:
+    """Whether the plant as it is owes the first period's surcharges: always, or
+    when its energy per functional unit is above the quota."""
+    quota = data.surcharge_quota(0)
+    if quota is None:
+        return True
+    return enterprise_energy_tce(data) / data.functional_units(0) > quota
 
 
 def too_slow_to_pay_back(data: PathwayData, max_years: float) -> list[str]:
