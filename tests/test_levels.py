@@ -224,3 +224,37 @@ def test_macc_year_must_start_a_period(tiny_root: Path) -> None:
     result = run(tiny_root, "macc", str(tiny_root / "tiny.yaml"), "--year", "2031")
     assert result.exit_code == 1
     assert "--year 2031" in result.output and "2025" in result.output
+
+
+def test_calibrate_on_every_scope_reaches_what_scope_1_cannot(tiny_root: Path) -> None:
+    """1,600 kg/t needs solar on part of the electricity, which a price on scope 2
+    buys at 18,800 CNY/t."""
+    result = run(
+        tiny_root,
+        "calibrate",
+        str(tiny_root / "tiny.yaml"),
+        "--instrument",
+        "carbon-price",
+        "--target",
+        "1600 kg/t",
+        "--scopes",
+        "1,2,3",
+        "--upper",
+        "20000",
+    )
+    assert result.exit_code == 0, result.output
+    assert "18,800" in result.output
+
+
+def test_calibrate_rejects_unknown_scopes(tiny_root: Path) -> None:
+    result = run(
+        tiny_root,
+        "calibrate",
+        str(tiny_root / "tiny.yaml"),
+        "--instrument",
+        "carbon-price",
+        "--scopes",
+        "1,4",
+    )
+    assert result.exit_code == 1
+    assert "--scopes 1,4" in result.output and "Traceback" not in result.output

@@ -61,9 +61,10 @@ def _lever(
     base: levels.Study,
     threshold: str | None,
     upper: float | None,
+    scopes: frozenset[int] | None = None,
 ) -> levels.Lever:
     if instrument is Instrument.carbon_price:
-        return levels.carbon_price(upper or 5000.0)
+        return levels.carbon_price(upper or 5000.0, scopes)
     if instrument is Instrument.capital_subsidy:
         return levels.capital_subsidy()
     if instrument is Instrument.retrofit_reward:
@@ -72,6 +73,19 @@ def _lever(
         return levels.green_loan(levels.enterprise_rate(base.data))
     kg = _label_threshold(base, threshold, "--label-threshold")
     return levels.label_premium(kg, upper or 1000.0)
+
+
+def _scopes(text: str | None) -> frozenset[int] | None:
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or any(p not in {"1", "2", "3"} for p in parts):
+        raise input_error(
+            f"--scopes {text}",
+            "is not a list of scopes",
+            "write scope numbers 1, 2 or 3 separated by commas, e.g. '1,2'",
+        )
+    return frozenset(int(p) for p in parts)
 
 
 @app.command()
@@ -97,6 +111,13 @@ def calibrate(
         float | None,
         typer.Option(help="Highest level to search (CNY/t, CNY/tce or CNY per unit)."),
     ] = None,
+    scopes: Annotated[
+        str | None,
+        typer.Option(
+            help="For the carbon price: scopes covered, e.g. '1,2' (default: the "
+            "scenario's carbon price's, else scope 1 as in China's ETS)."
+        ),
+    ] = None,
 ) -> None:
     """The lowest level of an instrument at which the plant meets its targets.
 
@@ -111,7 +132,7 @@ def calibrate(
         if target is not None:
             kg = per_functional_unit(target, base.data.network, "kg", "--target")
             goal = [kg if year is None or y >= year else None for y in base.data.years]
-        lever = _lever(instrument, base, label_threshold, upper)
+        lever = _lever(instrument, base, label_threshold, upper, _scopes(scopes))
         with console.status(f"Searching the {lever.name} level…"):
             found = levels.calibrate(base, lever, goal)
         console.print(escape(levels.describe(found)))
@@ -149,15 +170,18 @@ def break_even(
         scenario = load_scenario(scenario_file)
         base = levels.study(scenario, root, str(scenario_file))
         rate = levels.enterprise_rate(base.data)
+        whole_footprint = frozenset({1, 2, 3})
         makers = {
-            "carbon_price_cny_per_t": lambda o: levels.carbon_price(),
+            "carbon_price_cny_per_t": lambda o: levels.carbon_price(
+                scopes=whole_footprint
+            ),
             "subsidy_share": lambda o: levels.capital_subsidy([o]),
             "green_loan_rate": lambda o: levels.green_loan(rate, [o]),
             "retrofit_reward_cny_per_tce": lambda o: levels.retrofit_reward(),
         }
         columns = {
             "levelised_cny_per_t": ("Levelised\nCNY/t", 0, False),
-            "carbon_price_cny_per_t": ("Carbon price\nCNY/t", 1, False),
+            "carbon_price_cny_per_t": ("Carbon price\nall scopes\nCNY/t", 1, False),
             "subsidy_share": ("Subsidy\nshare", 0, True),
             "green_loan_rate": ("Loan rate", 0, True),
             "retrofit_reward_cny_per_tce": ("Reward\nCNY/tce", 0, False),

@@ -90,13 +90,18 @@ class Lever:
         return solve_pathway(self.data(base, level), base.scenario.name)
 
 
-def carbon_price(strongest: float = 5000.0) -> Lever:
-    """CNY per t CO2e on the scopes the scenario's carbon price covers (scope 1
-    without one), with its free allocation if it has one."""
+def carbon_price(
+    strongest: float = 5000.0, scopes: frozenset[int] | None = None
+) -> Lever:
+    """CNY per t CO2e on ``scopes``, or without them on the scopes the scenario's
+    carbon price covers (scope 1 without one), with its free allocation if any."""
 
     def economics(data: PathwayData, level: float) -> Economics:
         prices = tuple(level for _ in data.years)
-        return dataclasses.replace(data.economics, emission_price=prices)
+        covered = data.economics.covered_scopes if scopes is None else scopes
+        return dataclasses.replace(
+            data.economics, emission_price=prices, covered_scopes=covered
+        )
 
     return Lever("carbon_price", "CNY/t CO2e", 0.0, strongest, 0.01, economics)
 
@@ -285,10 +290,11 @@ def break_even_levels(
 
 def describe(calibration: Calibration) -> str:
     """One paragraph for the terminal."""
+    digits = max(0, -math.floor(math.log10(calibration.tolerance)))
     if calibration.level is not None:
         return (
             f"Lowest {calibration.lever} meeting every target: "
-            f"{calibration.level:,.4g} {calibration.unit} "
+            f"{calibration.level:,.{digits}f} {calibration.unit} "
             f"(to within {calibration.tolerance:g})."
         )
     lowest = ", ".join(
@@ -297,8 +303,8 @@ def describe(calibration: Calibration) -> str:
     first = calibration.level_reaching_lowest
     reached = (
         ""
-        if first is None or math.isnan(first)
-        else (f"; the instrument reaches that at {first:,.4g} {calibration.unit}")
+        if first is None
+        else f"; the instrument reaches that at {first:,.{digits}f} {calibration.unit}"
     )
     return (
         f"No level of {calibration.lever} meets every target. Lowest intensity "
