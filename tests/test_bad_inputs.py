@@ -7,6 +7,7 @@ and say what to do; ``--debug`` is the only way to see a traceback.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -60,6 +61,7 @@ def assert_reported(result, *fragments: str) -> None:
 QUOTE = "quote"
 PRODUCTION_LINE = 'production: "1.94 Mt/yr"'
 NAME_LINE = "name: Guangdong cement line, 5,000 t clinker a day, 2025-2035"
+OXIDATION_ROW = "coal_anthracite,cn_default,oxidation_rate,"  # row 4 of fuels.csv
 
 # (id, [(file, old text, new text)], expected fragments)
 SOLVE_CASES = [
@@ -483,6 +485,123 @@ SOLVE_CASES = [
         [(SCENARIO, "2028: 590", "2028: 590\n  2028: 580")],
         [SCENARIO_NAME, "line ", "2028", "once"],
     ),
+    (
+        "csv_oxidation_rate_above_one",
+        [("data/fuels.csv", OXIDATION_ROW + "0.94,", OXIDATION_ROW + "1.2,")],
+        ["fuels.csv", "row 4", "field 'value'", "oxidation_rate", "between 0 and 1"],
+    ),
+    (
+        "csv_oxidation_rate_negative",
+        [("data/fuels.csv", OXIDATION_ROW + "0.94,", OXIDATION_ROW + "-0.1,")],
+        ["fuels.csv", "row 4", "field 'value'", "must not be negative"],
+    ),
+    (
+        "csv_oxidation_rate_above_hundred_percent",
+        [
+            (
+                "data/fuels.csv",
+                OXIDATION_ROW + "0.94,dimensionless,",
+                OXIDATION_ROW + "104,percent,",
+            )
+        ],
+        ["fuels.csv", "row 4", "field 'value'", "104 percent", "between 0 and 1"],
+    ),
+    (
+        "csv_max_share_range_above_one",
+        [
+            (
+                "data/options/cement.csv",
+                "raw_mill_vrm,max_share,,1,,,",
+                "raw_mill_vrm,max_share,,1,0.5,1.5,",
+            )
+        ],
+        ["cement.csv", "row 4", "field 'high'", "max_share", "between 0 and 1"],
+    ),
+    (
+        "csv_duplicate_fuel_row",
+        [
+            (
+                "data/fuels.csv",
+                "\n" + OXIDATION_ROW,
+                "\n"
+                + OXIDATION_ROW
+                + "0.95,dimensionless,test,,secondary,\n"
+                + OXIDATION_ROW,
+            )
+        ],
+        [
+            "fuels.csv, row 5",
+            "repeats row 4",
+            "fuel 'coal_anthracite', dataset 'cn_default', parameter 'oxidation_rate'",
+            "keep one",
+        ],
+    ),
+    (
+        "csv_duplicate_option_row",
+        [
+            (
+                "data/options/cement.csv",
+                "\nraw_mill_vrm,lifetime,",
+                "\nraw_mill_vrm,lifetime,,25,,,yr,none,,illustrative,test"
+                "\nraw_mill_vrm,lifetime,",
+            )
+        ],
+        [
+            "cement.csv, row 4",
+            "repeats row 3",
+            "option 'raw_mill_vrm', parameter 'lifetime', region empty",
+            "keep one",
+        ],
+    ),
+    (
+        "csv_duplicate_regional_option_row",
+        [
+            (
+                "data/options/cement.csv",
+                "\nrooftop_pv,operating_hours,guangdong,",
+                "\nrooftop_pv,operating_hours,guangdong,1200,,,h/yr,test,,secondary,"
+                "\nrooftop_pv,operating_hours,guangdong,",
+            )
+        ],
+        ["cement.csv, row 22", "repeats row 21", "region 'guangdong'"],
+    ),
+    (
+        "csv_duplicate_price_in_another_unit_of_the_same_kind",
+        [
+            (
+                "data/prices.csv",
+                "\nelectricity,national,2024,0.6335,",
+                "\nelectricity,national,2024,633.5,,,CNY/MWh,test,,derived,"
+                "\nelectricity,national,2024,0.6335,",
+            )
+        ],
+        ["prices.csv, row 5", "repeats row 4", "same kind", "keep one"],
+    ),
+    (
+        "scenario_production_with_spaces_in_the_number",
+        [(SCENARIO, PRODUCTION_LINE, 'production: "1 940 000 t/yr"')],
+        [SCENARIO_NAME, "field 'production'", "1940000", "1.94e6"],
+    ),
+    (
+        "scenario_production_with_thousands_separators",
+        [(SCENARIO, PRODUCTION_LINE, 'production: "1,940,000 t/yr"')],
+        [SCENARIO_NAME, "field 'production'", "1940000", "1.94e6"],
+    ),
+    (
+        "scenario_production_without_a_number",
+        [(SCENARIO, PRODUCTION_LINE, 'production: "Mt/yr"')],
+        [SCENARIO_NAME, "field 'production'", "does not start with a number", "t/yr"],
+    ),
+    (
+        "scenario_production_absurdly_large",
+        [(SCENARIO, PRODUCTION_LINE, 'production: "1e15 t/yr"')],
+        [SCENARIO_NAME, "field 'production'", "1e+15 functional units", "exponent"],
+    ),
+    (
+        "scenario_production_beyond_the_solver_infinity",
+        [(SCENARIO, PRODUCTION_LINE, 'production: "1e20 t/yr"')],
+        [SCENARIO_NAME, "field 'production'", "1e+20 functional units", "exponent"],
+    ),
 ]
 
 
@@ -754,3 +873,19 @@ def test_option_row_for_an_unknown_region_is_refused(project: Path) -> None:
     result = run(project, "solve", str(project / "scenarios" / "cement_guangdong.yaml"))
     assert result.exit_code == 1
     assert "field 'region': unknown region 'guangzhou'" in result.output
+
+
+def test_oxidation_rate_in_percent_is_read_as_a_fraction(project: Path) -> None:
+    """94 percent is the same oxidation rate as 0.94: the solve gives the same cost."""
+    before = solve(project, "--format", "json")
+    edit(
+        project / "data/fuels.csv",
+        "coal_bituminous,cn_default,oxidation_rate,0.93,dimensionless,",
+        "coal_bituminous,cn_default,oxidation_rate,93,percent,",
+    )
+    after = solve(project, "--format", "json")
+    assert before.exit_code == 0, before.output
+    assert after.exit_code == 0, after.output
+    [fraction], [percent] = json.loads(before.output), json.loads(after.output)
+    for key in ("baseline_kg_per_fu", "discounted_cost_mcny"):
+        assert percent[key] == pytest.approx(fraction[key], rel=1e-12), key

@@ -5,10 +5,15 @@ period's optimal configuration, recomputed by the process model from the activit
 alone, must equal the intensity the optimiser reports.
 """
 
+import csv
 import dataclasses
+import os
+import re
+import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import REPO
 from mitigation.inputs.data import FactorData
@@ -43,8 +48,53 @@ def pathways() -> dict[str, object]:
 
 
 def test_every_product_has_a_scenario() -> None:
+    """Every model in models/ is solved by at least one shipped scenario."""
+    models = {path.stem for path in (REPO / "models").glob("*.yaml")}
     products = {load_scenario(path).product for path in SCENARIOS}
-    assert products == {"cement", "aluminium_profile", "motorcycle"}
+    assert models, "no model files in models/"
+    assert not models - products, f"models without a scenario: {models - products}"
+
+
+DATA_TABLES = sorted((REPO / "data").rglob("*.csv"))
+
+
+def test_data_readme_explains_every_read_in_value() -> None:
+    readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    used = set()
+    for path in DATA_TABLES:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            used |= {
+                row["read_in"] for row in csv.DictReader(handle) if "read_in" in row
+            }
+    assert used
+    assert not [value for value in used if f"- `{value}`: " not in readme]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*DATA_TABLES, *sorted((REPO / "models").glob("*.yaml"))],
+    ids=lambda path: path.name,
+)
+def test_sources_are_publications_not_internal_notes(path: Path) -> None:
+    """A source or locator cites the publication, never the project's own notes."""
+    text = path.read_text(encoding="utf-8")
+    assert not re.findall(r"[\w-]+\.md\b|shared/", text)
+
+
+def test_scenario_readme_example_is_the_shipped_cement_scenario() -> None:
+    """The format description shows the shipped scenario, not numbers of its own."""
+    readme = (REPO / "scenarios" / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", readme, re.DOTALL)
+    assert block is not None
+    example = yaml.safe_load(block.group(1))
+    shipped = yaml.safe_load(
+        (REPO / "scenarios" / "cement_guangdong.yaml").read_text(encoding="utf-8")
+    )
+    shared = (set(example) & set(shipped)) - {"notes"}
+    assert {"production", "targets", "years"} <= shared
+    assert {key: example[key] for key in shared} == {
+        key: shipped[key] for key in shared
+    }
 
 
 @pytest.mark.parametrize("name", [p.stem for p in SCENARIOS])
@@ -165,6 +215,28 @@ def test_results_export(tmp_path: Path, pathways) -> None:
         "footprint_by_stage",
     ]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)]
+)
+def test_exported_files_have_the_mode_of_ordinary_files(
+    tmp_path: Path, pathways, umask: int, mode: int
+) -> None:
+    """Files are written to a private temporary file (mode 0600) and moved into
+    place; the result must be as readable as any file the user creates."""
+    from mitigation.report.files import current_umask, export_pathway
+
+    _, pathway = pathways["cement_guangdong"]
+    previous = os.umask(umask)
+    try:
+        assert current_umask() == umask
+        written = export_pathway(pathway, tmp_path, "cement")
+    finally:
+        os.umask(previous)
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in written}
+    assert modes == {path.name: mode for path in written}
 
 
 def test_kiln_class_changes_coal_and_electricity() -> None:

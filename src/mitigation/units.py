@@ -28,8 +28,14 @@ ureg.define("us_dollar = [currency_usd] = USD")
 
 Quantity = ureg.Quantity
 
+AMOUNT_FIX = "write a number and a unit, for example '109 kgce'"
+
 _TEN_THOUSAND_NM3 = re.compile(r"(10\^4|10\*\*4|10000|1e4)\s*\*?\s*Nm3")
 _KILOTONNE = re.compile(r"\bkt\b")
+# A leading number: 5000, -3, 0.6335, .5, 1.94e6.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# A leading number in groups of three digits: 1 940 000, 1,940,000, 10 000.5.
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:[\s,'_]\d{3})+(?:\.\d*)?(?!\d)")
 
 
 def _spell(text: str) -> str:
@@ -56,14 +62,51 @@ def parse_unit(text: str, where: str) -> pint.Unit:
         raise input_error(where, msg, fix) from err
 
 
-def read_quantity(text: str, where: str) -> pint.Quantity:
-    """Read an amount with its unit, such as ``"109 kgce"``."""
+def read_quantity(text: str, where: str, fix: str = AMOUNT_FIX) -> pint.Quantity:
+    """Read an amount with its unit, such as ``"109 kgce"`` or ``"1.94 Mt/yr"``.
+
+    The text must start with one number (``5000``, ``0.6335``, ``1.94e6``); the rest
+    is read as a unit only. A number written in digit groups (``1 940 000``, with
+    spaces, thin spaces or commas) is refused rather than guessed at: pint would
+    read ``1 940 000`` as the product 1 x 940 x 000. ``10^4 Nm3`` in the unit is the
+    Chinese statistical unit of ten thousand normal cubic metres.
+
+    Raises
+    ------
+    InputError
+        Naming ``where`` when the text is not one number followed by a unit; ``fix``
+        is what to do, unless the number itself is written in digit groups.
+    """
+    text = str(text).strip()
+    grouped = _GROUPED_NUMBER.match(text)
+    if grouped:
+        number = re.sub(r"[^\d.+-]", "", grouped.group())
+        msg = f"the number in '{text}' has spaces or commas between its digits"
+        ungrouped = f"write it as one number, e.g. {number} or {_scientific(number)}"
+        raise input_error(where, msg, ungrouped)
+    number = _NUMBER.match(text)
+    if not number:
+        raise input_error(where, f"'{text}' does not start with a number", fix)
+    unit_text = _spell(text[number.end() :].strip())
+    if unit_text[:1].isdigit() or unit_text[:1] in ",.'_":
+        msg = f"cannot read the amount '{text}': more than one number before the unit"
+        one = "write one number without spaces inside it, e.g. 1940000 or 1.94e6"
+        raise input_error(where, msg, one)
+    if unit_text.startswith("/"):  # "500000 / yr": a count per year
+        unit_text = f"1 {unit_text}"
     try:
-        return ureg.Quantity(_spell(str(text)))
+        unit = ureg.parse_units(unit_text)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError) as err:
         msg = f"cannot read the amount '{text}'"
-        fix = "write a number and a unit, for example '109 kgce'"
         raise input_error(where, msg, fix) from err
+    return ureg.Quantity(float(number.group()), unit)
+
+
+def _scientific(number: str) -> str:
+    """``1940000`` as ``1.94e6``."""
+    mantissa, exponent = f"{float(number):e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def parse_quantity(text: str | float | int, default_unit: str, where: str) -> float:

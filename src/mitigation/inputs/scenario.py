@@ -30,6 +30,12 @@ from mitigation.inputs.model_file import (
 from mitigation.inputs.policy import Barriers, Instruments
 from mitigation.units import Quantity, convert, parse_unit, read_quantity
 
+# The most functional units a scenario's plant may make in a year: 1e10 t is more than
+# twice the world's cement output (about 4.1e9 t in 2023), and larger numbers only
+# arise from a mistyped exponent or unit. Far larger ones also break the solve: HiGHS
+# reads any bound of 1e20 or more as infinite.
+MAX_FUNCTIONAL_UNITS_PER_YEAR = 1e10
+
 # What to do about a field, where the error itself says nothing.
 FIELD_FIXES = {
     "name": "give the scenario a name",
@@ -369,7 +375,12 @@ def _model_problems(
         unit = priced[price]
         example = f'write it in CNY per {unit}, e.g. "0.6 CNY/{unit}"'
         try:
-            value = convert(read_quantity(text, here), f"CNY/({unit})", here)
+            quantity = read_quantity(text, here, example)
+        except InputError as err:  # not a number and a unit: say why
+            problems += err.problems
+            continue
+        try:
+            value = convert(quantity, f"CNY/({unit})", here)
         except InputError:
             problems.append(
                 Problem(here, f"'{text}' is not a price per {unit}", example)
@@ -380,6 +391,16 @@ def _model_problems(
                 Problem(here, f"'{text}' is not a price of zero or more", example)
             )
     return problems
+
+
+def _functional_units(amount: float, spec: ModelFile, unit: str) -> float | None:
+    """``amount`` of the product commodity (in ``unit``) in functional units."""
+    fu = spec.functional_unit
+    try:
+        per_fu = convert(Quantity(fu.amount, parse_unit(fu.unit, "")), unit, "")
+    except InputError:  # reported with the model file
+        return None
+    return amount / per_fu if per_fu > 0 else None
 
 
 def _amount_problems(
@@ -395,7 +416,12 @@ def _amount_problems(
     for text in texts:
         here = field("production")
         try:
-            amount = convert(read_quantity(text, here), f"({unit})/yr", here)
+            quantity = read_quantity(text, here, example)
+        except InputError as err:  # not a number and a unit: say why
+            problems += err.problems
+            continue
+        try:
+            amount = convert(quantity, f"({unit})/yr", here)
         except InputError:
             what = f"'{text}' is not an amount of {commodity} ({unit}) per year"
             problems.append(Problem(here, what, example))
@@ -403,6 +429,17 @@ def _amount_problems(
         if not amount > 0 or math.isinf(amount):
             what = f"production must be positive, found '{text}'"
             problems.append(Problem(here, what, example))
+            continue
+        units_a_year = _functional_units(amount, spec, unit)
+        if units_a_year is not None and units_a_year > MAX_FUNCTIONAL_UNITS_PER_YEAR:
+            fu = spec.functional_unit
+            what = (
+                f"production '{text}' is {units_a_year:.3g} functional units "
+                f"({fu.amount:g} {fu.label or fu.unit}) a year; more than "
+                f"{MAX_FUNCTIONAL_UNITS_PER_YEAR:,.0f} a year is no plant's output"
+            )
+            fix = f"check the number's exponent and its unit: {example}"
+            problems.append(Problem(here, what, fix))
     if scenario.targets is not None:
         here = field("targets.unit")
         fu = spec.functional_unit

@@ -59,6 +59,9 @@ class Figure(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     non_negative: ClassVar[bool] = False
+    # The fields that identify a row: no two rows of a file may share them.
+    key_fields: ClassVar[tuple[str, ...]] = ()
+    _line: int = PrivateAttr(default=0)
 
     value: float
     low: float | None = None
@@ -115,17 +118,44 @@ class Figure(BaseModel):
             )
         return self
 
+    def key(self) -> tuple:
+        """What identifies the row; two rows of a file with the same key clash."""
+        return tuple(getattr(self, name) for name in self.key_fields)
+
+    def _check_fraction(self, name: str, fix: str) -> None:
+        """Raise unless value, low and high all lie in [0, 1] (30 percent is 0.3)."""
+        for field in ("value", "low", "high"):
+            given = getattr(self, field)
+            if given is not None and not 0 <= _dimensionless(given, self.unit) <= 1:
+                raise FieldError(
+                    f"{name} must lie between 0 and 1, found {given:g} {self.unit}",
+                    fix,
+                    field=field,
+                )
+
 
 class FuelRow(Figure):
     non_negative: ClassVar[bool] = True
+    key_fields: ClassVar[tuple[str, ...]] = ("fuel", "dataset", "parameter")
 
     fuel: str
     dataset: str
     parameter: Literal["ncv", "carbon_content", "oxidation_rate", "co2_factor"]
 
+    @model_validator(mode="after")
+    def _oxidation_is_a_fraction(self) -> FuelRow:
+        if self.parameter == "oxidation_rate":
+            self._check_fraction(
+                "oxidation_rate",
+                "write the share of the carbon that is oxidised as a fraction, "
+                "e.g. 0.98, or with the unit 'percent'",
+            )
+        return self
+
 
 class GridRow(Figure):
     non_negative: ClassVar[bool] = True
+    key_fields: ClassVar[tuple[str, ...]] = ("grid", "year")
 
     grid: str
     year: int
@@ -133,6 +163,7 @@ class GridRow(Figure):
 
 class ProcessEmissionRow(Figure):
     non_negative: ClassVar[bool] = True
+    key_fields: ClassVar[tuple[str, ...]] = ("factor",)
 
     factor: str
     gas: str
@@ -140,6 +171,7 @@ class ProcessEmissionRow(Figure):
 
 class GwpRow(Figure):
     non_negative: ClassVar[bool] = True
+    key_fields: ClassVar[tuple[str, ...]] = ("gas", "gwp_set")
 
     gas: str
     gwp_set: str
@@ -147,6 +179,8 @@ class GwpRow(Figure):
 
 
 class MaterialRow(Figure):
+    key_fields: ClassVar[tuple[str, ...]] = ("material",)
+
     material: str
     region: str = ""
     year: int | None = None
@@ -154,14 +188,28 @@ class MaterialRow(Figure):
 
 
 class PriceRow(Figure):
+    """A price; one commodity may be priced in several currencies or per several
+    kinds of amount (per t and per GJ of coal) in the same region and year."""
+
     non_negative: ClassVar[bool] = True
+    key_fields: ClassVar[tuple[str, ...]] = ("commodity", "region", "year")
 
     commodity: str
     region: str
     year: int
 
+    def key(self) -> tuple:
+        return (*super().key(), _dimensionality(self.unit))
+
 
 class PolicyLevelRow(Figure):
+    key_fields: ClassVar[tuple[str, ...]] = (
+        "instrument",
+        "parameter",
+        "region",
+        "year",
+    )
+
     instrument: str
     parameter: str
     region: str = ""
@@ -170,6 +218,12 @@ class PolicyLevelRow(Figure):
 
 class QuotaRow(Figure):
     non_negative: ClassVar[bool] = True
+    key_fields: ClassVar[tuple[str, ...]] = (
+        "standard",
+        "indicator",
+        "plant_class",
+        "level",
+    )
 
     standard: str
     indicator: str
@@ -178,6 +232,8 @@ class QuotaRow(Figure):
 
 
 class OptionRow(Figure):
+    key_fields: ClassVar[tuple[str, ...]] = ("option", "parameter", "region")
+
     option: str
     parameter: Literal[
         "capex",
@@ -209,11 +265,10 @@ class OptionRow(Figure):
                 "write the option's technical lifetime or hours a year",
                 field="value",
             )
-        if name == "max_share" and not 0 <= _dimensionless(value, self.unit) <= 1:
-            raise FieldError(
-                f"max_share must lie between 0 and 1, found {value:g} {self.unit}",
+        if name == "max_share":
+            self._check_fraction(
+                "max_share",
                 "write the largest share of the output as a fraction, e.g. 0.3",
-                field="value",
             )
         if name == "first_year" and (value != int(value) or value < 1900):
             raise FieldError(
@@ -232,9 +287,21 @@ def _dimensionless(value: float, unit: str) -> float:
         return value  # a wrong unit is reported where the option is resolved
 
 
+def _dimensionality(unit: str) -> str:
+    """The kind of amount a unit measures (``CNY/kWh`` and ``CNY/MWh`` are alike)."""
+    try:
+        return str(parse_unit(unit, "unit").dimensionality)
+    except InputError:
+        return unit  # reported by the unit check of the row
+
+
 class RegionRow(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    key_fields: ClassVar[tuple[str, ...]] = ("region",)
     _line: int = PrivateAttr(default=0)
+
+    def key(self) -> tuple:
+        return (self.region,)
 
     region: str
     label: str
@@ -320,9 +387,47 @@ def read_table(path: Path, row_model: type[Row]) -> list[Row]:
         else:
             row._line = number
             rows.append(row)
+    problems += _duplicate_problems(path, rows)
     if problems:
         raise InputError(problems)
     return rows
+
+
+def _duplicate_problems(path: Path, rows: list[BaseModel]) -> list[Problem]:
+    """A row whose key fields repeat an earlier row's; the later one is reported."""
+    names = getattr(type(rows[0]), "key_fields", ()) if rows else ()
+    if not names:
+        return []
+    problems = []
+    first_of: dict[tuple, int] = {}
+    for row in rows:
+        key = row.key()
+        if key not in first_of:
+            first_of[key] = row._line
+            continue
+        shown = ", ".join(
+            f"{name} '{getattr(row, name)}'"
+            if getattr(row, name) not in ("", None)
+            else f"{name} empty"
+            for name in names
+        )
+        differ = names
+        if len(key) > len(names):  # a price: the unit's kind is part of the key
+            shown += ", and a unit of the same kind"
+            differ = (*names, "kind of unit")
+        problems.append(
+            Problem(
+                f"{path}, row {row._line}",
+                f"repeats row {first_of[key]}: both give {shown}",
+                "keep one of the two rows; a row must differ from every other in "
+                f"{_listed(differ)}",
+            )
+        )
+    return problems
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _missing_columns(row_model: type[BaseModel], header: object) -> list[str]:

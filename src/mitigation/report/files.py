@@ -22,7 +22,11 @@ logger = logging.getLogger(__name__)
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write`` on a temporary path, then move the result onto ``path``."""
+    """Call ``write`` on a temporary path, then move the result onto ``path``.
+
+    ``mkstemp`` makes the temporary file readable by its owner only; before the
+    move it is given the mode of an ordinary new file (0o666 less the umask).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
@@ -30,10 +34,33 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.close(handle)
     try:
         write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~current_umask())
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+
+
+def current_umask() -> int:
+    """The process's file-creation mask, without changing it.
+
+    Linux shows it in ``/proc/self/status``. Elsewhere it can only be read by
+    setting a new one and restoring it at once, which briefly changes it for
+    other threads; 0o022 is set in that moment, the usual default.
+    """
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("Umask:"):
+            try:
+                return int(line.split()[1], 8)
+            except (IndexError, ValueError):
+                break
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def export_pathway(pathway: Pathway, directory: Path, stem: str) -> list[Path]:
