@@ -54,6 +54,7 @@ class FunctionalUnit(Strict):
 class Grade(Strict):
     commodity: StrictStr
     label: StrictStr
+    label_zh: StrictStr = ""
 
 
 class Purchase(Strict):
@@ -76,12 +77,14 @@ class Purchase(Strict):
 class CommoditySpec(Strict):
     unit: StrictStr
     label: StrictStr = ""
+    label_zh: StrictStr = ""
     purchased: Purchase | None = None
     note: StrictStr = ""
 
 
 class ProcessSpec(Strict):
     label: StrictStr = ""
+    label_zh: StrictStr = ""
     stage: StrictStr
     baseline: StrictBool
     description: StrictStr = ""
@@ -103,6 +106,7 @@ class PlantType(Strict):
     """A kind of plant: processes that exist only in plants of this kind."""
 
     label: StrictStr
+    label_zh: StrictStr = ""
     processes: list[StrictStr] = Field(min_length=1)
 
 
@@ -115,6 +119,8 @@ class ModelFile(Strict):
     grades: dict[StrictStr, Grade]
     default_grade: StrictStr
     stages: dict[StrictStr, StrictStr]
+    # Chinese names of the stages, as Chinese standards name them; any may be left out.
+    stages_zh: dict[StrictStr, StrictStr] = {}
     commodities: dict[StrictStr, CommoditySpec]
     processes: dict[StrictStr, ProcessSpec]
     plant_types: dict[StrictStr, PlantType] = {}
@@ -269,6 +275,15 @@ def _cross_reference_problems(spec: ModelFile, path: Path) -> list[Problem]:
                     f"{path}, field 'grades.{name}.commodity'",
                     f"commodity '{grade.commodity}' is not declared",
                     "add it under commodities",
+                )
+            )
+    for stage in spec.stages_zh:
+        if stage not in spec.stages:
+            problems.append(
+                Problem(
+                    f"{path}, field 'stages_zh.{stage}'",
+                    f"stage '{stage}' is not declared under stages",
+                    f"use one of {', '.join(spec.stages)}",
                 )
             )
     for name, process in spec.processes.items():
