@@ -394,6 +394,7 @@ def main() -> None:
     app()
 
 
-# The commands that search instrument levels live in their own module and add
-# themselves to ``app``; importing it last lets it use what this module defines.
-from mitigation import cli_levels  # noqa: E402, F401
+# The commands that search instrument levels and those for enterprise data live in
+# their own modules and add themselves to ``app``; importing them last lets them use
+# what this module defines.
+from mitigation import cli_certify, cli_levels  # noqa: E402, F401

@@ -37,14 +37,15 @@ class InputError(MitigationError):
     once.
     """
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], heading: str = "") -> None:
         self.problems = list(problems)
+        self.heading = heading  # in the user's language, where it is not English
         super().__init__(self._message())
 
     def _message(self) -> str:
-        if len(self.problems) == 1:
+        if len(self.problems) == 1 and not self.heading:
             return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems in the input:"]
+        lines = [self.heading or f"{len(self.problems)} problems in the input:"]
         lines += [f"  - {problem}" for problem in self.problems]
         return "\n".join(lines)
 
