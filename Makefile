@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup clean examples
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,20 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/mitigation solve scenarios/*.yaml
 	for plant in scenarios/policy/*/; do $(BIN)/mitigation compare $$plant || exit 1; done
+
+# The filled example templates of examples/filled/: each shipped plant as it is in
+# 2025 and as its optimal plan has it in 2030, in Excel and as CSV.
+examples: $(STAMP)
+	for scenario in scenarios/*.yaml; do \
+	  plant=$$(basename $$scenario .yaml); \
+	  product=$$(sed -n 's/^product: *//p' $$scenario); \
+	  $(BIN)/mitigation template $$product --fill-from $$scenario --year 2025 --as-is \
+	    --out examples/filled/$${plant}_2025.xlsx || exit 1; \
+	  $(BIN)/mitigation template $$product --fill-from $$scenario --year 2030 --as-planned \
+	    --out examples/filled/$${plant}_2030.xlsx || exit 1; \
+	  $(BIN)/mitigation template $$product --fill-from $$scenario --year 2030 --as-planned \
+	    --lang zh --out examples/filled/$${plant}_2030_zh.csv || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check

@@ -306,6 +306,8 @@ def quality_summary(filled: FilledTemplate) -> pd.Series:
 def shipped_threshold(root: Path, layout: Layout) -> tuple[float, str] | None:
     """The label threshold of ``data/label_thresholds.csv`` in kg per FU, if any."""
     path = root / "data" / "label_thresholds.csv"
+    if not path.is_file():  # a project may ship no thresholds
+        return None
     for row in read_table(path, LabelThresholdRow):
         if row.product == layout.product and row.grade == layout.grade:
             value = per_functional_unit(
@@ -319,14 +321,16 @@ def shipped_threshold(root: Path, layout: Layout) -> tuple[float, str] | None:
 
 
 def closing_options(
-    root: Path, filled: FilledTemplate, network: Network, gap_kg_per_fu: float
+    root: Path, filled: FilledTemplate, footprint_kg: float, threshold_kg: float
 ) -> Closing:
-    """The cheapest options that lower the footprint by ``gap_kg_per_fu``.
+    """The cheapest options that bring a footprint of ``footprint_kg`` under
+    ``threshold_kg`` (both per functional unit).
 
     They are chosen for the plant as the model sees it, so the ceiling is the
     model's reference footprint less the gap.
     """
     layout = filled.layout
+    network = layout.network
     unit = network.commodity_units[network.product_commodity]
     per_year = "/yr" if unit == "dimensionless" else f" {unit}/yr"
     scenario = Scenario(
@@ -341,15 +345,17 @@ def closing_options(
     )
     data = prepare(scenario, root, str(filled.path))
     reference = footprint(data.network, data.network.baseline_activity()).total_kg
-    ceiling = reference - gap_kg_per_fu
+    # The plant's own departure from the model is kept as it is: the options must
+    # take the model's plant as far below its footprint as the plant is above the
+    # threshold.
+    offset = footprint_kg - reference
+    ceiling = threshold_kg - offset
     try:
         plan = solve_pathway(
             dataclasses.replace(data, targets=[ceiling]), scenario.name
         )
     except TargetUnreachableError as err:
-        return Closing(
-            pd.Series(dtype=float), 0.0, err.shortfalls[0][2] + gap_kg_per_fu
-        )
+        return Closing(pd.Series(dtype=float), 0.0, err.shortfalls[0][2] + offset)
     periods = plan.periods.iloc[0]
     extra = periods["total_cost_cny_per_yr"] - periods["baseline_cost_cny_per_yr"]
     shares = (
@@ -374,9 +380,7 @@ def certify(
             threshold_kg_per_fu, source = shipped
     closing = None
     if threshold_kg_per_fu is not None and fp.total_kg > threshold_kg_per_fu:
-        closing = closing_options(
-            root, filled, network, fp.total_kg - threshold_kg_per_fu
-        )
+        closing = closing_options(root, filled, fp.total_kg, threshold_kg_per_fu)
     logger.info(
         "Certification | %s %d | %.1f kg per %s against %s",
         filled.plant,

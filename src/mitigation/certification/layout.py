@@ -180,20 +180,20 @@ def load_layout(
     product: str,
     grade: str | None = None,
     plant_type: str | None = None,
-    region: str = "national",
+    region: str | None = None,
     where=str,
 ) -> Layout:
     """The template layout of a product grade and kind of plant.
 
-    The region only resolves the network; the data a plant reports do not depend on
-    it.
+    The region (by default the first of ``data/regions.csv``) only resolves the
+    network; the data a plant reports do not depend on it.
     """
-    setting = Setting(region, plant_type=plant_type)
-    network = load_network(root, product, setting, grade, where)
-    spec = load_model_file(root / "models" / f"{product}.yaml")
     regions = tuple(
         pd.read_csv(root / "data" / "regions.csv", dtype=str)["region"].tolist()
     )
+    setting = Setting(region or regions[0], plant_type=plant_type)
+    network = load_network(root, product, setting, grade, where)
+    spec = load_model_file(root / "models" / f"{product}.yaml")
     data = (
         _stage_data(spec, network)
         + _site_totals(spec, network)

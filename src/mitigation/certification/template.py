@@ -292,6 +292,9 @@ def prefill(
             values[datum.key] = used - made
         elif datum.kind is Kind.SHARE:
             values[datum.key] = float((shares or {}).get(datum.option, 0.0))
+    # Ten significant digits: the model's arithmetic leaves 2192684.9999999995 where
+    # a plant would write 2192685, and the footprint moves by less than 1e-9.
+    values = {key: float(f"{value:.10g}") for key, value in values.items()}
     return values, {key: quality for key in values}
 
 

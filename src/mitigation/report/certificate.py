@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from rich.console import Group
@@ -193,7 +194,7 @@ def _rich(frame: pd.DataFrame, title: str) -> Table:
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(str(column), justify="right" if numeric else "left")
-    for _, row in frame.iterrows():
+    for row in frame.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
     return table
 
@@ -201,7 +202,11 @@ def _rich(frame: pd.DataFrame, title: str) -> Table:
 def _cell(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    if isinstance(value, float):
+    if isinstance(value, int | np.integer):  # years and counts
+        return str(value)
+    if isinstance(value, float | np.floating):
+        if abs(value) < 1e-6:  # solver noise, not a figure
+            return "0"
         return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.1f}"
     return str(value)
 
@@ -298,7 +303,7 @@ def monitoring_tables(
         term("col.target", lang),
         term("col.to_target", lang),
         term("report.threshold", lang),
-        term("quality.measured", lang),
+        term("col.measured_share", lang),
     ]
     measures = mon.measures.copy()
     measures["option"] = [process_label(spec, o, lang) for o in measures["option"]]

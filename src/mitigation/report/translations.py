@@ -330,6 +330,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "col.share": ("Share", "比例"),
     "col.count": ("Data", "数据项数"),
     "col.option": ("Measure", "措施"),
+    "col.measured_share": ("Share of data measured", "实测数据占比"),
     "col.year": ("Year", "年度"),
     "col.intensity": ("Footprint", "单位产品碳排放"),
     "col.target": ("Target", "目标"),
@@ -365,7 +366,7 @@ TERMS: dict[str, tuple[str, str]] = {
 }
 
 
-def term(key: str, lang: Language = "en", **fields: object) -> str:
+def term(key: str, lang: Language = "en", /, **fields: object) -> str:
     """The text of ``key`` in ``lang``, with ``fields`` filled in."""
     english, chinese = TERMS[key]
     text = chinese if lang == "zh" else english
