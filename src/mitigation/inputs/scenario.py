@@ -28,6 +28,7 @@ from mitigation.inputs.model_file import (
     plant_type_problems,
 )
 from mitigation.inputs.policy import Barriers, Instruments
+from mitigation.inputs.uncertainty import UncertainParameter
 from mitigation.units import Quantity, convert, parse_unit, read_quantity
 
 # The most functional units a scenario's plant may make in a year: 1e10 t is more than
@@ -161,7 +162,20 @@ class Scenario(BaseModel):
     instruments: Instruments = Instruments()
     barriers: Barriers = Barriers()
     social_discount_rate: float | None = Field(default=None, ge=0, le=1)
+    uncertain: list[UncertainParameter] = []
     notes: StrictStr = ""
+
+    @field_validator("uncertain")
+    @classmethod
+    def _distinct_names(cls, uncertain: list[UncertainParameter]):
+        names = [p.name for p in uncertain]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise FieldError(
+                f"parameter names repeat: {', '.join(twice)}",
+                "give each a name of its own",
+            )
+        return uncertain
 
     @field_validator("years")
     @classmethod
