@@ -165,12 +165,14 @@ def test_flat_glass_baseline_in_published_range() -> None:
 
 
 def test_flat_glass_fuel_dataset_changes_only_combustion() -> None:
-    """8,874 MJ of natural gas per t of glass: 15.3 t C/TJ x 0.99 x 44/12 in the
-    Chinese defaults against 56.1 kg/GJ in IPCC 2006 Table 1.4."""
+    """253.29 kgce of natural gas per t of glass (the GB 21340-2019 limit less the
+    electricity): 15.3 t C/TJ x 0.99 x 44/12 in the Chinese defaults against 56.1
+    kg/GJ in IPCC 2006 Table 1.4."""
     chinese = baseline("flat_glass", "guangdong")
     ipcc = baseline("flat_glass", "guangdong", fuel_dataset="ipcc2006")
+    gas_gj = 253.29 * 29.3076 / 1000
     assert ipcc - chinese == pytest.approx(
-        8.874 * (56.1 - 15.3 * 0.99 * 44 / 12), rel=1e-9
+        gas_gj * (56.1 - 15.3 * 0.99 * 44 / 12), rel=1e-9
     )
 
 
