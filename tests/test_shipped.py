@@ -176,6 +176,19 @@ def test_flat_glass_fuel_dataset_changes_only_combustion() -> None:
     )
 
 
+def test_furnace_class_changes_only_the_furnace_gas() -> None:
+    """GB 21340-2019 limits of 12.0, 13.5 and 14.0 kgce per weight case (240, 270 and
+    280 kgce/t) for lines above 800 t/d, above 500 up to 800 t/d and up to 500 t/d; the
+    electricity is the same, so the classes differ only in natural gas, 15.3 t C/TJ x
+    0.99 x 44/12 in the Chinese defaults."""
+    gas_kg_per_kgce = 29.3076 / 1000 * 15.3 * 0.99 * 44 / 12
+    middle = baseline("flat_glass", "guangdong")
+    large = baseline("flat_glass", "guangdong", plant_type="float_gt_800_2019_limit")
+    small = baseline("flat_glass", "guangdong", plant_type="float_le_500_2019_limit")
+    assert middle - large == pytest.approx(30 * gas_kg_per_kgce, rel=1e-6)
+    assert small - middle == pytest.approx(10 * gas_kg_per_kgce, rel=1e-6)
+
+
 def test_grid_basis_changes_only_scope_two() -> None:
     """Guangdong: 0.4403 kg/kWh (MEE/NBS 2022) against the 2012 Southern grid average
     0.5271; the P·O line buys 82.8 kWh per t cement at baseline."""
