@@ -1,5 +1,5 @@
 """Planning for the label: the tiny model's answer by hand, and the derivation of
-the shipped cement thresholds repeated."""
+the shipped cement and flat glass thresholds repeated."""
 
 from __future__ import annotations
 
@@ -139,3 +139,34 @@ def test_shipped_cement_thresholds_repeat_their_derivation(
     rows = read_table(REPO / "data" / "label_thresholds.csv", LabelThresholdRow)
     shipped = next(r for r in rows if r.product == "cement" and r.grade == grade)
     assert shipped.value == pytest.approx(derived, abs=0.05)
+
+
+def test_shipped_flat_glass_threshold_repeats_its_derivation(tmp_path: Path) -> None:
+    """GB 21340-2019 level 1 for 500 to 800 t/d lines, 9.5 kgce per weight case or
+    190 kgce/t, less 136 kWh of electricity at 0.1229 kgce/kWh: 173.29 kgce of gas."""
+    for folder in ("data", "models"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    model = tmp_path / "models" / "flat_glass.yaml"
+    text = model.read_text(encoding="utf-8")
+    old = 'inputs: {batch: 0.8, cullet: 0.2, natural_gas: "253.29 kgce", fan_duty: 40}'
+    assert text.count(old) == 1
+    model.write_text(text.replace(old, old.replace("253.29", "173.29")), "utf-8")
+    result = CliRunner().invoke(
+        app,
+        [
+            "--root",
+            str(tmp_path),
+            "footprint",
+            "flat_glass",
+            "--region",
+            "national",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    derived = json.loads(result.stdout)["total"]
+    rows = read_table(REPO / "data" / "label_thresholds.csv", LabelThresholdRow)
+    shipped = next(r for r in rows if r.product == "flat_glass")
+    assert shipped.value == pytest.approx(derived, abs=0.05)
+    assert 190 - 136 * 0.1229 == pytest.approx(173.29, abs=0.005)

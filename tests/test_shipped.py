@@ -144,6 +144,52 @@ def test_motorcycle_baseline_in_published_range() -> None:
     assert 0.0 < motorcycle < 800.0
 
 
+def test_flat_glass_baseline_in_published_range() -> None:
+    """Float glass, scope 1 and 2 per t. Yan, Liu, Ding and Yan (2017), Acta
+    Scientiae Circumstantiae 37(8):3213-3219, surveying over 300 Chinese flat-glass
+    lines: carbonate decomposition is about 20 % of the CO2, energy about 80 %. AGC
+    Glass Europe (GPD speaker page): a low-carbon 4 mm clear float below 7 kg CO2e/m2
+    is 40 % below the usual INIES float EPD, so the usual cradle-to-gate figure is
+    about 7 / 0.6 = 11.7 kg/m2, about 1,170 kg/t at 10 kg/m2 (4 mm at 2.5 t/m3, the
+    density a weight case implies: 50 kg is 10 m2 of 2 mm); a gate-to-gate figure
+    must lie below it. The carbonate CO2 is 0.8 t of batch (20 % cullet) times the carbonates
+    of the published batch at the IPCC 2006 Table 2.1 factors, near the IPCC Tier 1
+    glass factor of 0.2 t/t times (1 - 0.2)."""
+    spec = load_model_file(REPO / "models" / "flat_glass.yaml")
+    network = build_network(spec, FactorData(REPO / "data"), Setting("guangdong"))
+    fp = footprint(network, network.baseline_activity())
+    carbonates = 0.8 * (0.2278 * 0.41492 + 0.1714 * 0.47732 + 0.0592 * 0.43971) * 1000
+    assert carbonates == pytest.approx(0.2 * (1 - 0.2) * 1000, rel=0.02)
+    assert 0.0 < fp.total_kg < 1_170.0
+    assert 0.15 <= carbonates / fp.total_kg <= 0.30
+    assert fp.by_scope.iloc[2] == pytest.approx(0.0)
+
+
+def test_flat_glass_fuel_dataset_changes_only_combustion() -> None:
+    """253.29 kgce of natural gas per t of glass (the GB 21340-2019 limit less the
+    electricity): 15.3 t C/TJ x 0.99 x 44/12 in the Chinese defaults against 56.1
+    kg/GJ in IPCC 2006 Table 1.4."""
+    chinese = baseline("flat_glass", "guangdong")
+    ipcc = baseline("flat_glass", "guangdong", fuel_dataset="ipcc2006")
+    gas_gj = 253.29 * 29.3076 / 1000
+    assert ipcc - chinese == pytest.approx(
+        gas_gj * (56.1 - 15.3 * 0.99 * 44 / 12), rel=1e-9
+    )
+
+
+def test_furnace_class_changes_only_the_furnace_gas() -> None:
+    """GB 21340-2019 limits of 12.0, 13.5 and 14.0 kgce per weight case (240, 270 and
+    280 kgce/t) for lines above 800 t/d, above 500 up to 800 t/d and up to 500 t/d; the
+    electricity is the same, so the classes differ only in natural gas, 15.3 t C/TJ x
+    0.99 x 44/12 in the Chinese defaults."""
+    gas_kg_per_kgce = 29.3076 / 1000 * 15.3 * 0.99 * 44 / 12
+    middle = baseline("flat_glass", "guangdong")
+    large = baseline("flat_glass", "guangdong", plant_type="float_gt_800_2019_limit")
+    small = baseline("flat_glass", "guangdong", plant_type="float_le_500_2019_limit")
+    assert middle - large == pytest.approx(30 * gas_kg_per_kgce, rel=1e-6)
+    assert small - middle == pytest.approx(10 * gas_kg_per_kgce, rel=1e-6)
+
+
 def test_grid_basis_changes_only_scope_two() -> None:
     """Guangdong: 0.4403 kg/kWh (MEE/NBS 2022) against the 2012 Southern grid average
     0.5271; the P·O line buys 82.8 kWh per t cement at baseline."""
