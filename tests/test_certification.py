@@ -9,6 +9,7 @@ per t; finishing 20 kWh; grid 0.5 kg/kWh. Options: ``efficient_make`` (1 GJ coal
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -219,8 +220,9 @@ def test_every_shipped_plant_has_filled_examples() -> None:
 def test_shipped_examples_match_the_model_as_it_is_now(example: Path) -> None:
     """The examples are made by ``make examples``; a change of model or data that
     leaves them stale fails here."""
-    plant, year = example.stem.split("_")[0:2], int(example.stem.split("_")[2])
-    scenario = REPO / "scenarios" / f"{'_'.join(plant)}.yaml"
+    found = re.fullmatch(r"(.+)_(\d{4})(_zh)?", example.stem)
+    plant, year = found.group(1), int(found.group(2))
+    scenario = REPO / "scenarios" / f"{plant}.yaml"
     fill_from = FillFrom.BASELINE if year == 2025 else FillFrom.PLAN
     _, entries = filled_from_scenario(REPO, scenario, year, fill_from)
     filled = read_filled(example, REPO)

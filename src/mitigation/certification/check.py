@@ -9,9 +9,10 @@ Filled with the activities of a model configuration, the check therefore gives t
 footprint of that configuration exactly; a test holds this for every shipped
 product.
 
-Process emissions per unit of output are those of the reference plant's processes
-of the stage: a plant that changed its process chemistry (not only its fuels and
-recipes) must say so with a model option of its own.
+Process emissions per unit of output are those of the model's recipes in the shares
+the measures sheet reports (a float batch with more cullet releases less carbonate
+CO2 per t of glass); a plant whose process chemistry differs from every recipe of
+the model needs a model option of its own.
 
 When the footprint is above the threshold, the cheapest options that would close the
 gap come from the optimisation layer: a one-year pathway of the model at the
@@ -131,8 +132,8 @@ def footprint_trail(
             )
             rows.append({**row, "reported": amount})
         elif datum.kind is Kind.OUTPUT and amount > 0:
-            per_unit = process_emission_per_output(
-                network, baseline, datum.commodity, datum.sheet
+            per_unit = _process_emission_at_shares(
+                filled, network, baseline, datum.commodity, datum.sheet
             )
             if per_unit > 0:
                 row = _trail_row(datum, amount, per_unit, Scope.DIRECT, None, network)
@@ -153,6 +154,26 @@ def footprint_trail(
     if not trail.empty:
         trail["kg_per_fu"] = trail["emission_kg"] / units
     return fp, trail
+
+
+def _process_emission_at_shares(
+    filled: FilledTemplate,
+    network: Network,
+    baseline: pd.Series,
+    commodity: str,
+    stage: str,
+) -> float:
+    """kg CO2e of process emissions per unit of ``commodity`` made in ``stage``, with
+    the recipes in the shares the measures sheet reports (a batch with more cullet
+    releases less carbonate CO2 per t of glass)."""
+    option_rates, option_share = 0.0, 0.0
+    for name, process in network.processes.items():
+        if process.is_option and process.reference_output == commodity:
+            share = filled.values.get(f"options.share.{name}", 0.0)
+            option_share += share
+            option_rates += share * process.emission_kg / process.outputs[commodity]
+    reference = process_emission_per_output(network, baseline, commodity, stage)
+    return option_rates + max(1.0 - option_share, 0.0) * reference
 
 
 def _bought_share(filled: FilledTemplate, commodity: str) -> float:
