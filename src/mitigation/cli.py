@@ -397,4 +397,4 @@ def main() -> None:
 # The commands that search instrument levels and those for enterprise data live in
 # their own modules and add themselves to ``app``; importing them last lets them use
 # what this module defines.
-from mitigation import cli_certify, cli_levels  # noqa: E402, F401
+from mitigation import cli_certify, cli_levels, cli_sensitivity  # noqa: E402, F401
