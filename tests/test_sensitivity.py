@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 from conftest import REPO, write_tiny_project
-from mitigation.analysis.design import Method, power_of_two, sample, salib_entry
+from mitigation.analysis.design import Method, power_of_two, salib_entry, sample
 from mitigation.analysis.sensitivity import (
     EvaluationFailed,
     OnFailure,
