@@ -138,9 +138,9 @@ def solve_pathway(data: PathwayData, scenario_name: str = "") -> Pathway:
     model = build_model(data)
     result = CompiledModel(model).solve()
     if result.status in (SolveStatus.INFEASIBLE, SolveStatus.INFEASIBLE_OR_UNBOUNDED):
-        _explain_infeasibility(data)
+        explain_infeasibility(data)
     require_optimal(result, f"scenario '{scenario_name}'")
-    pathway = _read_pathway(data, model, result, scenario_name)
+    pathway = read_pathway(data, model, result, scenario_name)
     logger.info(
         "Pathway | %s | solved in %.3f s", scenario_name, time.perf_counter() - started
     )
@@ -158,7 +158,9 @@ def lowest_intensities(data: PathwayData) -> list[float]:
     ]
 
 
-def _explain_infeasibility(data: PathwayData) -> None:
+def explain_infeasibility(data: PathwayData) -> None:
+    """Raise :class:`TargetUnreachableError` naming each target below the lowest
+    intensity reachable, if there is one."""
     lowest = lowest_intensities(data)
     shortfalls = [
         (data.years[t], target, lowest[t])
@@ -170,7 +172,7 @@ def _explain_infeasibility(data: PathwayData) -> None:
         raise TargetUnreachableError(shortfalls, unit)
 
 
-def _read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathway:
+def read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathway:
     network = data.network
     periods = range(len(data.years))
     names = [p for p in network.processes if p not in data.excluded]

@@ -19,6 +19,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.tee import capture_output
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from scipy import sparse
 
 from mitigation.exceptions import SolverError, UnexpectedError
 
@@ -75,21 +76,59 @@ class SolveResult:
         return self.status is SolveStatus.OPTIMAL
 
 
+@dataclass(frozen=True)
+class StandardForm:
+    """The numbers of a compiled model: minimise ``cost @ x + offset`` subject to
+    ``row_lower <= matrix @ x <= row_upper`` and ``col_lower <= x <= col_upper``."""
+
+    cost: np.ndarray
+    offset: float
+    matrix: sparse.csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray
+
+    @classmethod
+    def from_repn(cls, repn) -> StandardForm:
+        columns = repn.columns
+        n_cols = len(columns)
+        cost = np.asarray(repn.c.todense()).ravel() if n_cols else np.zeros(0)
+        rhs = np.asarray(repn.rhs, dtype=float)
+        kinds = np.array([row.bound_type for row in repn.rows])
+        row_lower = np.where(kinds >= 0, np.where(kinds == 0, rhs, -np.inf), rhs)
+        row_upper = np.where(kinds <= 0, np.where(kinds == 0, rhs, np.inf), rhs)
+        return cls(
+            cost=cost.astype(float),
+            offset=float(np.asarray(repn.c_offset).ravel()[0]),
+            matrix=sparse.csr_matrix(repn.A.tocsr(), dtype=float),
+            row_lower=np.where(kinds == 1, -np.inf, row_lower),
+            row_upper=np.where(kinds == -1, np.inf, row_upper),
+            col_lower=np.array([_bound(v.lb, -np.inf) for v in columns]),
+            col_upper=np.array([_bound(v.ub, np.inf) for v in columns]),
+            integer=np.array([v.is_integer() for v in columns], dtype=bool),
+        )
+
+
 class CompiledModel:
     """A Pyomo model in standard form, loaded into a highspy ``Highs`` object."""
 
-    def __init__(self, model: pyo.ConcreteModel) -> None:
+    def __init__(self, model: pyo.ConcreteModel, repn=None) -> None:
+        """Compile ``model``, or take ``repn``, the compiler's output for it."""
         started = time.perf_counter()
         self.model = model
-        repn = LinearStandardFormCompiler().write(model, mixed_form=True)
+        if repn is None:
+            repn = LinearStandardFormCompiler().write(model, mixed_form=True)
         if len(repn.objectives) != 1:
             msg = f"expected one objective, found {len(repn.objectives)}"
             raise UnexpectedError(msg)
         self.columns = repn.columns
         self.rows = repn.rows
-        self.offset = float(np.asarray(repn.c_offset).ravel()[0])
+        self.form = StandardForm.from_repn(repn)
+        self.offset = self.form.offset
         self.highs = _new_highs()
-        self._pass(repn)
+        self._pass()
         logger.debug(
             "Compile | %s | %d rows, %d columns in %.3f s",
             model.name,
@@ -98,31 +137,23 @@ class CompiledModel:
             time.perf_counter() - started,
         )
 
-    def _pass(self, repn) -> None:
+    def _pass(self) -> None:
+        form = self.form
         n_cols = len(self.columns)
-        lower = np.array([_bound(v.lb, -np.inf) for v in self.columns])
-        upper = np.array([_bound(v.ub, np.inf) for v in self.columns])
-        cost = np.asarray(repn.c.todense()).ravel() if n_cols else np.zeros(0)
-        self.highs.addVars(n_cols, lower, upper)
-        self.highs.changeColsCost(n_cols, np.arange(n_cols, dtype=np.int32), cost)
-        integer = [i for i, v in enumerate(self.columns) if v.is_integer()]
-        if integer:
+        self.highs.addVars(n_cols, form.col_lower, form.col_upper)
+        self.highs.changeColsCost(n_cols, np.arange(n_cols, dtype=np.int32), form.cost)
+        integer = np.flatnonzero(form.integer)
+        if len(integer):
             self.highs.changeColsIntegrality(
                 len(integer),
-                np.array(integer, dtype=np.int32),
+                integer.astype(np.int32),
                 np.full(len(integer), highspy.HighsVarType.kInteger),
             )
-        matrix = repn.A.tocsr()
-        rhs = np.asarray(repn.rhs, dtype=float)
-        kinds = np.array([row.bound_type for row in self.rows])
-        row_lower = np.where(kinds >= 0, np.where(kinds == 0, rhs, -np.inf), rhs)
-        row_upper = np.where(kinds <= 0, np.where(kinds == 0, rhs, np.inf), rhs)
-        row_lower = np.where(kinds == 1, -np.inf, row_lower)
-        row_upper = np.where(kinds == -1, np.inf, row_upper)
+        matrix = form.matrix
         self.highs.addRows(
             len(self.rows),
-            row_lower,
-            row_upper,
+            form.row_lower,
+            form.row_upper,
             matrix.nnz,
             matrix.indptr[:-1].astype(np.int32),
             matrix.indices.astype(np.int32),
