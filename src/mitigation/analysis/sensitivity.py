@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -36,7 +36,7 @@ from mitigation.exceptions import MitigationError, SolverError, TargetUnreachabl
 from mitigation.inputs.model_file import ModelFile
 from mitigation.inputs.uncertainty import UncertainParameter
 from mitigation.optimise.model import PathwayData
-from mitigation.optimise.pathway import solve_pathway
+from mitigation.optimise.pathway import baseline_costs, solve_pathway
 from mitigation.optimise.results import Pathway
 
 logger = logging.getLogger(__name__)
@@ -53,45 +53,136 @@ class EvaluationFailed(MitigationError):
     """A sample has no optimal pathway and the study was asked to stop."""
 
 
-def pathway_outputs(
-    pathway: Pathway, data: PathwayData, threshold_kg_per_fu: float | None
+class ActivityReader:
+    """Reads activities, emissions and adoption shares from a solved model's values.
+
+    Built once per model structure: it holds the column of every process's activity
+    in every period, and for each option the output coefficients of every process
+    for the option's commodity, so that a solve is read with a few array products.
+    A model's expressions are never read: a re-solved model keeps those of its first
+    build, so emissions are summed here at the factors of the data of each solve.
+    """
+
+    def __init__(self, data: PathwayData, columns: list) -> None:
+        network = data.network
+        self.names = [n for n in network.processes if n not in data.excluded]
+        position = {}
+        for i, var in enumerate(columns):
+            if var.parent_component().local_name == "activity":
+                position[var.index()] = i
+        self.columns = np.array(
+            [[position.get((n, t), -1) for t in data.periods] for n in self.names]
+        )
+        self.options = [o for o in data.terms if o not in data.excluded]
+        row = {n: i for i, n in enumerate(self.names)}
+        self.own = np.zeros(len(self.options))
+        self.option_rows = np.array([row[o] for o in self.options], dtype=int)
+        self.makers = np.zeros((len(self.options), len(self.names)))
+        for k, option in enumerate(self.options):
+            commodity = network.processes[option].reference_output
+            self.own[k] = network.processes[option].outputs[commodity]
+            for j, name in enumerate(self.names):
+                self.makers[k, j] = network.processes[name].outputs.get(commodity, 0.0)
+
+    def activity(self, values: np.ndarray) -> np.ndarray:
+        """Activity by process (rows) and period (columns), never below zero."""
+        padded = np.append(values, 0.0)  # a missing column reads as zero activity
+        return padded[self.columns].clip(min=0.0)
+
+    def emissions_t_per_yr(self, data: PathwayData, activity: np.ndarray) -> np.ndarray:
+        processes = data.network.processes
+        factors = np.array([processes[n].emission_kg for n in self.names])
+        return factors @ activity / 1000.0
+
+    def adoption(self, last: np.ndarray) -> dict[str, float]:
+        """Share of its commodity each option makes in the period ``last`` is of."""
+        made = self.makers @ last
+        own = self.own * last[self.option_rows]
+        shares = np.divide(own, made, out=np.zeros_like(own), where=made > 0)
+        return dict(zip(self.options, shares.clip(min=0.0).tolist(), strict=True))
+
+
+def _adoption(
+    data: PathwayData, last_activity: Mapping[str, float]
 ) -> dict[str, float]:
-    """The analysed outputs of one solved pathway."""
-    periods = pathway.periods
-    years = periods["years_in_period"].to_numpy()
-    emissions = float((periods["emissions_t_per_yr"].to_numpy() * years).sum())
-    abated = float((periods["abatement_t_per_yr"].to_numpy() * years).sum())
-    weights = np.array([data.period_weight(t) for t in data.periods])
-    extra = float(
-        (
-            weights
-            * (periods["total_cost_cny_per_yr"] - periods["baseline_cost_cny_per_yr"])
-        ).sum()
-    )
-    outputs = {
-        "total_cost_mcny": pathway.total_cost_mcny,
-        "cumulative_emissions_t": emissions,
-        "abatement_cost_cny_per_t": extra / abated if abated > 1e-9 else np.nan,
-    }
-    if threshold_kg_per_fu is not None:
-        met = periods.index[
-            periods["intensity_kg_per_fu"] <= threshold_kg_per_fu + 1e-9
-        ]
-        outputs["label_year"] = float(met[0]) if len(met) else float(data.end_year)
-    last = data.years[-1]
+    """Share of its commodity each option makes, from one period's activities."""
+    network, shares = data.network, {}
     for option in data.terms:
         if option in data.excluded:
             continue
-        share = 0.0
-        if option in pathway.adoption.index:
-            share = float(pathway.adoption.loc[option, last])
-        outputs[f"adoption:{option}"] = max(share, 0.0)
+        commodity = network.processes[option].reference_output
+        made = sum(
+            level * network.processes[name].outputs.get(commodity, 0.0)
+            for name, level in last_activity.items()
+        )
+        own = (
+            last_activity.get(option, 0.0)
+            * network.processes[option].outputs[commodity]
+        )
+        shares[option] = max(own / made, 0.0) if made > 0 else 0.0
+    return shares
+
+
+def _outputs(
+    data: PathwayData,
+    total_cost_cny: float,
+    emissions_t_per_yr: np.ndarray,
+    adoption: Mapping[str, float],
+    baseline_per_fu: Mapping[str, float],
+    threshold_kg_per_fu: float | None,
+) -> dict[str, float]:
+    """The analysed outputs from a pathway's cost, its yearly emissions by period and
+    its options' shares in the last period."""
+    network = data.network
+    units = np.array([data.functional_units(t) for t in data.periods])
+    lengths = np.array(data.lengths, dtype=float)
+    baseline_kg = sum(
+        level * network.processes[name].emission_kg
+        for name, level in baseline_per_fu.items()
+        if level
+    )
+    abated = float(
+        ((baseline_kg * units / 1000.0 - emissions_t_per_yr) * lengths).sum()
+    )
+    weights = [data.period_weight(t) for t in data.periods]
+    at_baseline = baseline_costs(data, baseline_per_fu)
+    extra = total_cost_cny - float(np.dot(weights, at_baseline))
+    outputs = {
+        "total_cost_mcny": total_cost_cny / 1e6,
+        "cumulative_emissions_t": float((emissions_t_per_yr * lengths).sum()),
+        "abatement_cost_cny_per_t": extra / abated if abated > 1e-6 else np.nan,
+    }
+    if threshold_kg_per_fu is not None:
+        intensity = emissions_t_per_yr * 1000.0 / units
+        met = np.flatnonzero(intensity <= threshold_kg_per_fu + 1e-9)
+        outputs["label_year"] = float(data.years[met[0]] if met.size else data.end_year)
+    outputs.update({f"adoption:{o}": share for o, share in adoption.items()})
     return outputs
+
+
+def pathway_outputs(
+    pathway: Pathway,
+    data: PathwayData,
+    threshold_kg_per_fu: float | None,
+    baseline_per_fu: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """The analysed outputs of one solved pathway."""
+    if baseline_per_fu is None:
+        baseline_per_fu = data.network.baseline_activity().to_dict()
+    last = pathway.activity[data.years[-1]].to_dict()
+    return _outputs(
+        data,
+        pathway.total_cost_mcny * 1e6,
+        pathway.periods["emissions_t_per_yr"].to_numpy(),
+        _adoption(data, last),
+        baseline_per_fu,
+        threshold_kg_per_fu,
+    )
 
 
 @dataclass(frozen=True)
 class Evaluator:
-    """Solves the scenario at one sample and returns its outputs."""
+    """Solves the scenario at one sample, building its model anew each time."""
 
     data: PathwayData
     spec: ModelFile
@@ -102,6 +193,72 @@ class Evaluator:
         changed = with_values(self.data, self.spec, self.parameters, values)
         return pathway_outputs(
             solve_pathway(changed), changed, self.threshold_kg_per_fu
+        )
+
+
+# Probe steps of the re-solving model, in each kind's own number.
+PROBE_STEPS = {"carbon_price": 1.0, "discount_rate": 0.001}
+PROBE_STEP_OF_A_FACTOR = 0.01
+
+
+class ResolvingEvaluator:
+    """Solves the scenario at one sample after another, building its model once.
+
+    The model is compiled once and each sample's numbers are put into the kept
+    HiGHS object (:class:`mitigation.optimise.resolve.ResolvablePathway`), which
+    re-solves from the previous basis. A parameter that does not enter the model
+    linearly (the discount rate) makes each sample compile again, which is then no
+    faster than :class:`Evaluator`.
+    """
+
+    def __init__(
+        self,
+        data: PathwayData,
+        spec: ModelFile,
+        parameters: tuple[UncertainParameter, ...],
+        threshold_kg_per_fu: float | None,
+        first: dict[str, float],
+    ) -> None:
+        from mitigation.optimise.resolve import ResolvablePathway
+
+        self.data, self.spec, self.parameters = data, spec, parameters
+        self.threshold_kg_per_fu = threshold_kg_per_fu
+        baseline = data.network.baseline_activity()
+        self._baseline = {n: float(v) for n, v in baseline.items() if v}
+        steps = {
+            p.name: PROBE_STEPS.get(p.kind, PROBE_STEP_OF_A_FACTOR) for p in parameters
+        }
+        upper = {p.name: 1.0 for p in parameters if p.kind == "discount_rate"}
+        self._reader: ActivityReader | None = None
+        self._reader_columns: list | None = None
+        self._pathway = ResolvablePathway(
+            self._data_at, first, steps, data.excluded, upper, name="sensitivity"
+        )
+
+    @property
+    def curved(self) -> set[str]:
+        """Parameters that make the model compile again when they move."""
+        return set(self._pathway.curved)
+
+    def _data_at(self, values) -> PathwayData:
+        return with_values(self.data, self.spec, self.parameters, values)
+
+    def __call__(self, values: dict[str, float]) -> dict[str, float]:
+        data, _, result = self._pathway.solve_model(
+            values, with_duals=False, load=False
+        )
+        columns = self._pathway.columns
+        if self._reader is None or self._reader_columns is not columns:
+            self._reader = ActivityReader(data, columns)
+            self._reader_columns = columns
+        activity = self._reader.activity(result.values)
+        return _outputs(
+            data,
+            result.objective,
+            self._reader.emissions_t_per_yr(data, activity),
+            self._reader.adoption(activity[:, -1]),
+            self._baseline,
+            self.threshold_kg_per_fu,
         )
 
 

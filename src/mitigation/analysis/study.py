@@ -11,7 +11,13 @@ import pandas as pd
 
 from mitigation.analysis.design import Design, Method, sample
 from mitigation.analysis.perturb import check_parameters
-from mitigation.analysis.sensitivity import Evaluator, OnFailure, evaluate_design
+from mitigation.analysis.sensitivity import (
+    Evaluate,
+    Evaluator,
+    OnFailure,
+    ResolvingEvaluator,
+    evaluate_design,
+)
 from mitigation.inputs.model_file import ModelFile, load_model_file
 from mitigation.inputs.scenario import load_scenario
 from mitigation.optimise.model import PathwayData
@@ -28,10 +34,21 @@ class Study:
     design: Design
     threshold_kg_per_fu: float | None
 
-    def evaluator(self) -> Evaluator:
-        return Evaluator(
-            self.data, self.spec, self.design.parameters, self.threshold_kg_per_fu
-        )
+    def evaluator(self, rebuild: bool = False) -> Evaluate:
+        """The fastest exact way to solve the samples: one model re-solved, unless a
+        parameter does not enter it linearly (then each sample is built anew)."""
+        args = (self.data, self.spec, self.design.parameters, self.threshold_kg_per_fu)
+        if rebuild:
+            return Evaluator(*args)
+        first = self.design.samples.iloc[0].to_dict()
+        resolving = ResolvingEvaluator(*args, first)
+        if resolving.curved:
+            logger.info(
+                "Sensitivity | %s not linear in the model: each sample is built anew",
+                ", ".join(sorted(resolving.curved)),
+            )
+            return Evaluator(*args)
+        return resolving
 
 
 def label_threshold_or_none(root: Path, data: PathwayData) -> float | None:
@@ -68,5 +85,7 @@ def run_study(
     study: Study,
     on_failure: OnFailure = OnFailure.STOP,
     on_progress: Callable[[int, int], None] | None = None,
+    rebuild: bool = False,
 ) -> pd.DataFrame:
-    return evaluate_design(study.design, study.evaluator(), on_failure, on_progress)
+    evaluate = study.evaluator(rebuild)
+    return evaluate_design(study.design, evaluate, on_failure, on_progress)

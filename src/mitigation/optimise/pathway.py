@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -217,7 +218,7 @@ def read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathwa
 def _period_row(data: PathwayData, model, result, t: int, activity, baseline) -> dict:
     year = data.years[t]
     units = data.functional_units(t)
-    emissions_t = pyo.value(model.emissions_t[t])
+    emissions_t = emissions_t_per_yr(data, activity[year])
     intensity = emissions_t * 1000.0 / units
     target = data.targets[t]
     target_price = _shadow_price(data, model, result, "intensity", t)
@@ -245,6 +246,24 @@ def _period_row(data: PathwayData, model, result, t: int, activity, baseline) ->
         standard_price if standard_price > BINDING_TOLERANCE else math.nan
     )
     return row
+
+
+def emissions_t_per_yr(
+    data: PathwayData, activity: pd.Series, scopes: frozenset[int] | None = None
+) -> float:
+    """t CO2e a year of ``activity`` (of the given scopes, or all), at ``data``'s
+    factors. Summed here rather than read from the model's expressions, which keep
+    the factors of the build: a model re-solved with new factors
+    (:mod:`mitigation.optimise.resolve`) still reports the right emissions."""
+    processes = data.network.processes
+    return (
+        sum(
+            level * processes[name].emission_kg
+            for name, level in activity.items()
+            if scopes is None or int(processes[name].scope) in scopes
+        )
+        / 1000.0
+    )
 
 
 def _energy_kgce(data: PathwayData, activity: pd.Series) -> float:
@@ -275,29 +294,50 @@ def _settings(data: PathwayData) -> dict[str, str]:
 def baseline_cost(data: PathwayData, t: int) -> float:
     """CNY a year the plant as it is would cost in period t: purchases, surcharges
     and carbon payments, at the period's prices and instruments."""
+    return baseline_costs(data)[t]
+
+
+def baseline_costs(
+    data: PathwayData, baseline_per_fu: Mapping[str, float] | None = None
+) -> list[float]:
+    """:func:`baseline_cost` of every period.
+
+    ``baseline_per_fu`` is the network's baseline activity, when the caller has it
+    (it depends on the network's coefficients only, not on prices or factors); a
+    sensitivity sweep asks for this thousands of times.
+    """
     network, economics = data.network, data.economics
-    activity = network.baseline_activity() * data.functional_units(t)
-    quota = data.surcharge_quota(t)
-    energy_tce = sum(
-        level * network.processes[name].energy_gj / TCE_GJ
-        for name, level in activity.items()
+    if baseline_per_fu is None:
+        baseline_per_fu = network.baseline_activity().to_dict()
+    running = [
+        (network.processes[n], n, level)
+        for n, level in baseline_per_fu.items()
+        if level
+    ]
+    purchases = sum(p.price_cny * level for p, _, level in running)
+    energy_tce = sum(p.energy_gj / TCE_GJ * level for p, _, level in running)
+    covered_kg = sum(
+        p.emission_kg * level
+        for p, _, level in running
+        if int(p.scope) in economics.covered_scopes
     )
-    surcharged = quota is None or energy_tce > quota * data.functional_units(t)
-    cost = 0.0
-    for name, level in activity.items():
-        cost += network.processes[name].price_cny * level
-        surcharge = economics.surcharges.get(name)
-        cost += surcharge[t] * level if surcharge and surcharged else 0.0
-    if economics.emission_price is not None:
-        covered = sum(
-            level * network.processes[name].emission_kg
-            for name, level in activity.items()
-            if int(network.processes[name].scope) in economics.covered_scopes
-        )
-        per_fu = economics.free_allocation_kg_per_fu
-        allocated = (per_fu[t] if per_fu else 0.0) * data.functional_units(t)
-        cost += economics.emission_price[t] * (covered - allocated) / 1000.0
-    return cost
+    costs = []
+    for t in data.periods:
+        units = data.functional_units(t)
+        quota = data.surcharge_quota(t)
+        cost = purchases
+        if quota is None or energy_tce > quota:
+            cost += sum(
+                economics.surcharges[name][t] * level
+                for _, name, level in running
+                if name in economics.surcharges
+            )
+        if economics.emission_price is not None:
+            per_fu = economics.free_allocation_kg_per_fu
+            allocated = per_fu[t] if per_fu else 0.0
+            cost += economics.emission_price[t] * (covered_kg - allocated) / 1000.0
+        costs.append(cost * units)
+    return costs
 
 
 def _shadow_price(data: PathwayData, model, result, name: str, t: int) -> float:
@@ -339,7 +379,7 @@ def _annual_costs(
                 grants += grant
     carbon = covered = allocated = 0.0
     if economics.emission_price is not None:
-        covered = pyo.value(model.covered_emissions_t[t])
+        covered = emissions_t_per_yr(data, activity, economics.covered_scopes)
         per_fu = economics.free_allocation_kg_per_fu
         allocated = (per_fu[t] if per_fu else 0.0) * data.functional_units(t) / 1000.0
         carbon = economics.emission_price[t] * (covered - allocated)

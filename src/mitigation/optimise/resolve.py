@@ -137,6 +137,28 @@ class ResolvablePathway:
         TargetUnreachableError, SolverError
             As :func:`mitigation.optimise.pathway.solve_pathway` does.
         """
+        data, model, result = self.solve_model(levels)
+        return read_pathway(data, model, result, self.name)
+
+    @property
+    def columns(self) -> list:
+        """The Pyomo variables of the compiled model, in the order of
+        :attr:`SolveResult.values`; they change when the model is re-centred."""
+        return self._compiled.columns
+
+    def solve_model(
+        self, levels: Mapping[str, float], with_duals: bool = True, load: bool = True
+    ):
+        """Solve at ``levels`` and return the data, the Pyomo model holding the
+        optimal values, and the solve result, without building the result tables
+        (which take far longer than the solve when thousands of samples are read
+        for a few numbers each).
+
+        Raises
+        ------
+        TargetUnreachableError, SolverError
+            As :meth:`solve`.
+        """
         wanted = {**self._levels, **levels}
         unknown = sorted(set(wanted) - set(self._steps))
         if unknown:
@@ -150,7 +172,7 @@ class ResolvablePathway:
             self._centre(wanted, check=False)
         self._levels = wanted
         self._apply(wanted, data)
-        result = self._compiled.solve()
+        result = self._compiled.solve(with_duals, load)
         if result.status in (
             SolveStatus.INFEASIBLE,
             SolveStatus.INFEASIBLE_OR_UNBOUNDED,
@@ -158,7 +180,7 @@ class ResolvablePathway:
             explain_infeasibility(data)
         require_optimal(result, f"scenario '{self.name}'")
         self.data = data
-        return read_pathway(data, self._compiled.model, result, self.name)
+        return data, self._compiled.model, result
 
     # -- probing ---------------------------------------------------------------
 
@@ -204,6 +226,12 @@ class ResolvablePathway:
         self._deltas = deltas
         self._scale = scale
         self._pattern = _pattern(deltas.values(), centre.form.matrix.shape)
+        # The matrix enters the re-solve only at the pattern: keep its numbers there
+        # as dense vectors, so that a new level costs a few vector sums.
+        self._base_at_pattern = _at(centre.form.matrix, self._pattern)
+        self._deltas_at_pattern = {
+            k: _at(delta["matrix"], self._pattern) for k, delta in deltas.items()
+        }
         self._compiled = CompiledModel(centre.model, centre.repn)
         self._options_of_column = [_option_of(v) for v in self._compiled.columns]
         centre.repn = None
@@ -234,35 +262,49 @@ class ResolvablePathway:
 
     def _apply(self, levels: dict[str, float], data: PathwayData) -> None:
         """Put the numbers at ``levels`` into the kept ``Highs`` object."""
-        form = self._predict(levels)
+        form, matrix_values = self._predict(levels)
         highs = self._compiled.highs
-        n_cols, n_rows = len(form.cost), len(form.row_lower)
+        n_cols, n_rows = len(form["cost"]), len(form["row_lower"])
         columns = np.arange(n_cols, dtype=np.int32)
-        upper = form.col_upper.copy()
+        upper = form["col_upper"].copy()
         held = data.excluded - self._always_excluded
         if held:
             zero = [i for i, o in enumerate(self._options_of_column) if o in held]
             upper[zero] = np.minimum(upper[zero], 0.0)
-        highs.changeColsCost(n_cols, columns, form.cost)
-        highs.changeColsBounds(n_cols, columns, form.col_lower, upper)
+        highs.changeColsCost(n_cols, columns, form["cost"])
+        highs.changeColsBounds(n_cols, columns, form["col_lower"], upper)
         rows = np.arange(n_rows, dtype=np.int32)
-        highs.changeRowsBounds(n_rows, rows, form.row_lower, form.row_upper)
-        if self._pattern[0].size:
-            values = np.asarray(form.matrix[self._pattern]).ravel()
-            for r, c, v in zip(*self._pattern, values, strict=True):
-                highs.changeCoeff(int(r), int(c), float(v))
-        self._compiled.offset = form.offset
+        highs.changeRowsBounds(n_rows, rows, form["row_lower"], form["row_upper"])
+        for r, c, v in zip(*self._pattern, matrix_values.tolist(), strict=True):
+            highs.changeCoeff(int(r), int(c), v)
+        self._compiled.offset = form["offset"]
 
-    def _predict(self, levels: dict[str, float]) -> StandardForm:
+    def _predict(self, levels: dict[str, float]) -> tuple[dict, np.ndarray]:
+        """The numbers of the standard form at ``levels``: costs, offset and bounds
+        by name, and the matrix at the pattern of entries the levels change."""
         base = self._centre_probe.form
-        fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+        fields = {
+            name: getattr(base, name)
+            for name in ("cost", "offset", "row_lower", "row_upper", "col_lower")
+        }
+        fields["col_upper"] = base.col_upper
+        matrix = self._base_at_pattern
         for k, delta in self._deltas.items():
             factor = (levels[k] - self._point[k]) / self._scale[k]
             if factor == 0.0:
                 continue
             for name, change in delta.items():
-                fields[name] = fields[name] + factor * change
-        return StandardForm(**fields)
+                if name != "matrix":
+                    fields[name] = fields[name] + factor * change
+            matrix = matrix + factor * self._deltas_at_pattern[k]
+        return fields, matrix
+
+
+def _at(matrix, pattern: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The entries of a sparse matrix at the given rows and columns."""
+    if not pattern[0].size:
+        return np.zeros(0)
+    return np.asarray(sparse.csr_matrix(matrix)[pattern]).ravel()
 
 
 def _option_of(var) -> str | None:

@@ -60,9 +60,10 @@ _HIGHS_STATUS = {
 class SolveResult:
     """What a solve returned.
 
-    ``objective`` and ``duals`` are meaningful only when ``status`` is optimal;
-    ``duals`` maps each constraint to the change of the objective per unit increase
-    of its right-hand side.
+    ``objective``, ``duals`` and ``values`` are meaningful only when ``status`` is
+    optimal; ``duals`` maps each constraint to the change of the objective per unit
+    increase of its right-hand side; ``values`` holds the column values in the
+    order of :attr:`CompiledModel.columns`.
     """
 
     status: SolveStatus
@@ -70,6 +71,7 @@ class SolveResult:
     runtime_s: float
     iterations: int
     duals: dict = field(default_factory=dict)
+    values: np.ndarray | None = None
 
     @property
     def optimal(self) -> bool:
@@ -160,8 +162,11 @@ class CompiledModel:
             matrix.data,
         )
 
-    def solve(self) -> SolveResult:
-        """Run HiGHS, load the values into the Pyomo variables and return the result."""
+    def solve(self, with_duals: bool = True, load: bool = True) -> SolveResult:
+        """Run HiGHS, load the values into the Pyomo variables (unless ``load`` is
+        false: a caller reading many solves takes :attr:`SolveResult.values`) and
+        return the result, with the constraints' duals unless ``with_duals`` is
+        false."""
         started = time.perf_counter()
         self.highs.run()
         runtime = time.perf_counter() - started
@@ -175,10 +180,12 @@ class CompiledModel:
             )
             return SolveResult(status, float("nan"), runtime, iterations)
         solution = self.highs.getSolution()
-        for var, value in zip(self.columns, solution.col_value, strict=True):
-            var.set_value(value, skip_validation=True)
+        values = np.asarray(solution.col_value)
+        if load:
+            for var, value in zip(self.columns, values.tolist(), strict=True):
+                var.set_value(value, skip_validation=True)
         duals: dict = {}
-        if solution.dual_valid:
+        if with_duals and solution.dual_valid:
             for row, dual in zip(self.rows, solution.row_dual, strict=True):
                 duals[row.constraint] = duals.get(row.constraint, 0.0) + dual
         objective = float(info.objective_function_value) + self.offset
@@ -190,7 +197,7 @@ class CompiledModel:
             iterations,
             runtime,
         )
-        return SolveResult(status, objective, runtime, iterations, duals)
+        return SolveResult(status, objective, runtime, iterations, duals, values)
 
 
 def _new_highs() -> highspy.Highs:
