@@ -1,0 +1,2 @@
+"""Analyses over many solves: fleets of plants, their decomposition, and running
+sweeps serially or on Dask."""
