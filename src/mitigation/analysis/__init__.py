@@ -1,1 +1,3 @@
-"""Analyses over many solves of a plant's pathway: sensitivity to uncertain inputs."""
+"""Analyses over many solves: sensitivity of a plant's pathway to its uncertain
+inputs, fleets of plants and their decomposition, and running sweeps serially or on
+Dask."""
