@@ -8,6 +8,7 @@ non-zero exit; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from enum import StrEnum
@@ -88,6 +89,12 @@ def _options(
     )
     if not debug:
         logging.getLogger("pyomo").setLevel(logging.ERROR)
+        # Dask sets its own loggers to INFO when it is first imported (and in every
+        # worker it starts): its cluster start-up is not news to a user.
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        import dask.config  # read already, before the variable was set here
+
+        dask.config.set({"logging.distributed": "warning"})
 
 
 @contextmanager

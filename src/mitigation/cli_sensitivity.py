@@ -53,8 +53,26 @@ def sensitivity(
         list[str] | None,
         typer.Option(help="Outputs to print (default: all); files hold every one."),
     ] = None,
+    serial: Annotated[
+        bool, typer.Option(help="Solve in this process, without Dask.")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="A Dask scheduler address, tcp://host:8786 (default: "
+            "$MITIGATION_DASK_SCHEDULER, else a local cluster)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Workers of the local cluster (default: cores).")
+    ] = None,
 ) -> None:
-    """Global sensitivity of a scenario's pathway to its uncertain parameters."""
+    """Global sensitivity of a scenario's pathway to its uncertain parameters.
+
+    Samples are solved in tasks of 256 on Dask (a local cluster of one worker per
+    core unless --scheduler names one), or here with --serial; both give the same
+    numbers in the same order. A study of one task always runs here.
+    """
     from mitigation.analysis.stored import save_study
     from mitigation.analysis.study import prepare_study, run_study
     from mitigation.report.sensitivity import export_study, study_view
@@ -77,6 +95,9 @@ def sensitivity(
                 study,
                 on_failure,
                 lambda done, total: progress.update(task, completed=done),
+                scheduler=scheduler,
+                workers=workers,
+                serial=serial,
             )
         from mitigation.analysis.sensitivity import analyse
 

@@ -265,6 +265,45 @@ class ResolvingEvaluator:
 Evaluate = Callable[[dict[str, float]], dict[str, float]]
 
 
+def evaluate_samples(
+    samples: list[dict[str, float]],
+    evaluate: Evaluate,
+    on_failure: OnFailure = OnFailure.STOP,
+    first_index: int = 0,
+    total: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[dict]:
+    """One row of outputs per sample, in order, each with a ``status``.
+
+    ``first_index`` and ``total`` place the samples in their design, for messages.
+    """
+    total = len(samples) if total is None else total
+    rows = []
+    for i, values in enumerate(samples):
+        try:
+            row = {**evaluate(values), "status": OK}
+        except (TargetUnreachableError, SolverError) as err:
+            if on_failure is OnFailure.STOP:
+                raise failed_sample(first_index + i, total, values, err) from err
+            row = {"status": type(err).__name__, "reason": str(err).splitlines()[0]}
+        rows.append(row)
+        if on_progress is not None:
+            on_progress(i + 1, len(samples))
+    return rows
+
+
+def failed_sample(
+    index: int, total: int, values: dict, reason: object
+) -> EvaluationFailed:
+    shown = ", ".join(f"{k} = {v:.4g}" for k, v in values.items())
+    first_line = str(reason).splitlines()[0]
+    return EvaluationFailed(
+        f"sample {index + 1} of {total} ({shown}) has no optimal pathway: "
+        f"{first_line}. Narrow the parameters' ranges, or pass --on-failure record "
+        "to count such samples and withhold the indices"
+    )
+
+
 def evaluate_design(
     design: Design,
     evaluate: Evaluate,
@@ -272,33 +311,28 @@ def evaluate_design(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """One row of outputs per sample, in the design's order, with a ``status``."""
-    rows = []
     started = time.perf_counter()
-    total = len(design.samples)
-    for i, values in enumerate(design.samples.to_dict("records")):
-        try:
-            row = {**evaluate(values), "status": OK}
-        except (TargetUnreachableError, SolverError) as err:
-            if on_failure is OnFailure.STOP:
-                shown = ", ".join(f"{k} = {v:.4g}" for k, v in values.items())
-                raise EvaluationFailed(
-                    f"sample {i + 1} of {total} ({shown}) has no optimal pathway: "
-                    f"{str(err).splitlines()[0]}. Narrow the parameters' ranges, or "
-                    "pass --on-failure record to count such samples and withhold the "
-                    "indices"
-                ) from err
-            row = {"status": type(err).__name__}
-        rows.append(row)
-        if on_progress is not None:
-            on_progress(i + 1, total)
-    seconds = time.perf_counter() - started
+    samples = design.samples.to_dict("records")
+    rows = evaluate_samples(samples, evaluate, on_failure, on_progress=on_progress)
+    log_speed(len(samples), time.perf_counter() - started)
+    return evaluations_frame(rows)
+
+
+def evaluations_frame(rows: list[dict]) -> pd.DataFrame:
+    """The rows as a table; a failure's reason is kept only in the log."""
+    for row in rows:
+        if "reason" in row:
+            logger.warning("Sensitivity | no optimum: %s", row.pop("reason"))
+    return pd.DataFrame(rows)
+
+
+def log_speed(count: int, seconds: float) -> None:
     logger.info(
         "Sensitivity | %d evaluations in %.1f s (%.0f per s)",
-        total,
+        count,
         seconds,
-        total / seconds if seconds else float("inf"),
+        count / seconds if seconds else float("inf"),
     )
-    return pd.DataFrame(rows)
 
 
 @dataclass(frozen=True)
