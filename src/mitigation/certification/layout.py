@@ -419,26 +419,30 @@ def _site_totals(spec: ModelFile, network: Network) -> list[Datum]:
         }
         if len(stages) < 2:
             continue
-        label, label_zh = (
-            commodity_label(spec, commodity, lang) for lang in ("en", "zh")
-        )
         grid = spec.commodities[commodity].purchased.grid
-        data.append(
-            Datum(
-                key=f"{SITE_SHEET}.total.{commodity}",
-                sheet=SITE_SHEET,
-                kind=Kind.TOTAL,
-                commodity=commodity,
-                unit=network.commodity_units[commodity],
-                required=False,
-                protocol=Protocol.METER if grid else Protocol.INVOICE,
-                label=term("datum.total", "en", commodity=label),
-                label_zh=term("datum.total", "zh", commodity=label_zh),
-                explanation=term("explain.total", "en", commodity=label),
-                explanation_zh=term("explain.total", "zh", commodity=label_zh),
-            )
-        )
+        protocol = Protocol.METER if grid else Protocol.INVOICE
+        data.append(_site_datum(spec, network, Kind.TOTAL, commodity, protocol))
     return data
+
+
+def _site_datum(
+    spec: ModelFile, network: Network, kind: Kind, commodity: str, protocol: Protocol
+) -> Datum:
+    """A site-wide amount of a purchased commodity (its total, or what is made)."""
+    names = {lang: commodity_label(spec, commodity, lang) for lang in ("en", "zh")}
+    return Datum(
+        key=f"{SITE_SHEET}.{kind.value}.{commodity}",
+        sheet=SITE_SHEET,
+        kind=kind,
+        commodity=commodity,
+        unit=network.commodity_units[commodity],
+        required=False,
+        protocol=protocol,
+        label=term(f"datum.{kind.value}", "en", commodity=names["en"]),
+        label_zh=term(f"datum.{kind.value}", "zh", commodity=names["zh"]),
+        explanation=term(f"explain.{kind.value}", "en", commodity=names["en"]),
+        explanation_zh=term(f"explain.{kind.value}", "zh", commodity=names["zh"]),
+    )
 
 
 def _generated_on_site(spec: ModelFile, network: Network) -> list[Datum]:
@@ -453,23 +457,8 @@ def _generated_on_site(spec: ModelFile, network: Network) -> list[Datum]:
         ]
         if not makers:
             continue
-        label, label_zh = (
-            commodity_label(spec, commodity, lang) for lang in ("en", "zh")
-        )
         data.append(
-            Datum(
-                key=f"{SITE_SHEET}.generated.{commodity}",
-                sheet=SITE_SHEET,
-                kind=Kind.GENERATED,
-                commodity=commodity,
-                unit=network.commodity_units[commodity],
-                required=False,
-                protocol=Protocol.METER,
-                label=term("datum.generated", "en", commodity=label),
-                label_zh=term("datum.generated", "zh", commodity=label_zh),
-                explanation=term("explain.generated", "en", commodity=label),
-                explanation_zh=term("explain.generated", "zh", commodity=label_zh),
-            )
+            _site_datum(spec, network, Kind.GENERATED, commodity, Protocol.METER)
         )
     return data
 

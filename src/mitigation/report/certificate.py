@@ -359,26 +359,20 @@ def export_monitoring(
             name=term("col.intensity", lang),
         )
     )
-    if years["target_kg_per_fu"].notna().any():
-        figure.add_trace(
-            go.Scatter(
-                x=years.index,
-                y=years["target_kg_per_fu"],
-                mode="lines",
-                line={"dash": "dash"},
-                name=term("col.target", lang),
+    for column, dash, name in (
+        ("target_kg_per_fu", "dash", "col.target"),
+        ("threshold_kg_per_fu", "dot", "report.threshold"),
+    ):
+        if years[column].notna().any():
+            figure.add_trace(
+                go.Scatter(
+                    x=years.index,
+                    y=years[column],
+                    mode="lines",
+                    line={"dash": dash},
+                    name=term(name, lang),
+                )
             )
-        )
-    if years["threshold_kg_per_fu"].notna().any():
-        figure.add_trace(
-            go.Scatter(
-                x=years.index,
-                y=years["threshold_kg_per_fu"],
-                mode="lines",
-                line={"dash": "dot"},
-                name=term("report.threshold", lang),
-            )
-        )
     figure.update_layout(
         title=term("monitor.chart", lang),
         xaxis_title=term("col.year", lang),
