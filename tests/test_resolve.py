@@ -102,3 +102,32 @@ def test_settings_keep_type_and_precision() -> None:
     assert settings.levels["subsidy_share"] == LEVELS["subsidy_share"][2] == 0.15
     again = dataclasses.replace(settings, levels=dict(settings.levels))
     assert again == settings
+
+
+def test_exported_yaml_is_the_scenario_the_command_line_reads(tmp_path) -> None:
+    from mitigation.inputs.data import FactorData
+    from mitigation.inputs.scenario import load_scenario
+    from mitigation.policy.live import scenario_with, scenario_yaml, settings_from
+
+    reference = load_scenario(
+        REPO / "scenarios" / "policy" / "cement_guangdong" / "reference.yaml"
+    )
+    settings = PolicySettings(
+        SWITCHED_ON | {"label_premium", "capital_budget"},
+        {
+            "carbon_price_cny_per_t": 87.5,
+            "subsidy_share": 0.15,
+            "label_threshold_kg_per_fu": 636.9,
+            "capital_budget_mcny": 12.5,
+        },
+        allocation="benchmark",
+        covered_scopes=(1, 2),
+    )
+    scenario = scenario_with(reference, settings, "workshop 1")
+    path = tmp_path / "workshop.yaml"
+    path.write_text(scenario_yaml(scenario), encoding="utf-8")
+    loaded = load_scenario(path)
+    assert loaded == scenario
+    again, simplified = settings_from(loaded, FactorData(REPO / "data"))
+    assert simplified == []
+    assert again == settings
