@@ -202,6 +202,9 @@ def texts(at: AppTest) -> list[str]:
         "metric",
     ):
         found += [e.label for e in getattr(at, kind)]
+    for table in at.dataframe:
+        frame = table.value
+        found += [*map(str, frame.columns), str(frame.index.name or "")]
     return [str(x) for x in found if x]
 
 

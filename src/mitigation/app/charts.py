@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from mitigation.app.i18n import named
 from mitigation.app.state import language, t
@@ -36,9 +37,10 @@ def adoption_chart(adoption: pd.DataFrame, spec) -> go.Figure:
         )
     figure.update_layout(
         title=t("opt.adoption_title"),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.25},
         xaxis_title=t("common.year"),
         yaxis_title=f"{t('opt.share')} (%)",
-        height=380,
+        height=480,
     )
     return figure
 
@@ -149,28 +151,20 @@ def comparison_bars(summary: pd.DataFrame, names: dict[str, str]) -> go.Figure:
 
 
 def saved_chart(table: pd.DataFrame) -> go.Figure:
-    """Abatement and costs of the saved scenarios in one chart (two axes)."""
-    figure = go.Figure()
+    """Abatement beside enterprise and public cost of each saved scenario."""
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(
+            f"{t('m.abatement_t')} ({t('unit.t')})",
+            f"{t('pol.bars_title')} ({t('unit.mcny')})",
+        ),
+    )
+    names = [str(n) for n in table.index]
     figure.add_bar(
-        x=table.index,
-        y=table["abatement_t"],
-        name=f"{t('m.abatement_t')} ({t('unit.t')})",
-        offsetgroup=0,
-        yaxis="y",
+        x=names, y=table["abatement_t"], name=t("m.abatement_t"), row=1, col=1
     )
-    for i, column in enumerate(("enterprise_cost_mcny", "public_cost_mcny"), start=1):
-        figure.add_bar(
-            x=table.index,
-            y=table[column],
-            name=f"{t(f'm.{column}')} ({t('unit.mcny')})",
-            offsetgroup=i,
-            yaxis="y2",
-        )
-    figure.update_layout(
-        title=t("ws.compare_title"),
-        barmode="group",
-        height=420,
-        yaxis={"title": t("unit.t")},
-        yaxis2={"title": t("unit.mcny"), "overlaying": "y", "side": "right"},
-    )
+    for column in ("enterprise_cost_mcny", "public_cost_mcny"):
+        figure.add_bar(x=names, y=table[column], name=t(f"m.{column}"), row=1, col=2)
+    figure.update_layout(title=t("ws.compare_title"), barmode="group", height=420)
     return figure

@@ -85,20 +85,26 @@ def footprint_ui() -> FootprintChoice:
                     for k, p in spec.plant_types.items()
                 },
             )
-    grid_basis = choose(
-        "fp.grid_basis",
-        t("fp.grid_basis"),
-        ["latest", "regional_2012"],
-        "latest",
-        {"latest": t("fp.grid.latest"), "regional_2012": t("fp.grid.regional_2012")},
-    )
-    unit = choose(
-        "fp.unit",
-        t("common.display_unit"),
-        ["kg", "t"],
-        "kg",
-        {"kg": t("common.unit_kg"), "t": t("common.unit_t")},
-    )
+    left, right = st.columns(2)
+    with left:
+        grid_basis = choose(
+            "fp.grid_basis",
+            t("fp.grid_basis"),
+            ["latest", "regional_2012"],
+            "latest",
+            {
+                "latest": t("fp.grid.latest"),
+                "regional_2012": t("fp.grid.regional_2012"),
+            },
+        )
+    with right:
+        unit = choose(
+            "fp.unit",
+            t("common.display_unit"),
+            ["kg", "t"],
+            "kg",
+            {"kg": t("common.unit_kg"), "t": t("common.unit_t")},
+        )
     return FootprintChoice(product, grade, region, plant_type, grid_basis, unit)
 
 
@@ -188,12 +194,7 @@ def label_ui(choice: FootprintChoice, total_kg: float, scale: float, unit: str) 
     threshold = float(row["value"])
     gap = total_kg - threshold
     st.metric(t("fp.threshold"), f"{threshold * scale:,.1f} {unit}")
-    st.metric(
-        t("fp.distance"),
-        f"{gap * scale:+,.1f} {unit}",
-        delta=f"{-gap * scale:+,.1f}",
-        delta_color="normal",
-    )
+    st.metric(t("fp.distance"), f"{gap * scale:+,.1f} {unit}")
     if gap <= 0:
         st.success(t("fp.qualifies"))
     else:

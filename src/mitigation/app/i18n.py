@@ -117,6 +117,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.unit": ("Unit", "单位"),
     "col.source": ("Source", "来源"),
     "col.region": ("Region", "地区"),
+    "col.intensity_kg_per_fu": (
+        "Intensity, kg CO2e per functional unit",
+        "单位产品碳排放（千克二氧化碳当量/功能单位）",
+    ),
+    "col.target_kg_per_fu": (
+        "Target, kg CO2e per functional unit",
+        "目标值（千克二氧化碳当量/功能单位）",
+    ),
+    "col.abatement_t_per_yr": (
+        "Abatement, t CO2e a year",
+        "减排量（吨二氧化碳当量/年）",
+    ),
+    "col.total_cost_cny_per_yr": ("Annual cost, CNY", "年度成本（元）"),
+    "col.capital_annuity_cny_per_yr": ("of which capital, CNY", "其中投资年金（元）"),
+    "col.shadow_price_cny_per_t": (
+        "Shadow price of the target, CNY/t CO2e",
+        "目标影子价格（元/吨二氧化碳当量）",
+    ),
     "col.parameter": ("Parameter", "参数"),
     "col.read_in": ("How it was read", "数据性质"),
     # options page

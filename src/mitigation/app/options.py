@@ -43,7 +43,7 @@ def options_ui() -> PathwayChoice:
         "opt.scenario",
         t("opt.scenario"),
         stems,
-        stems[0],
+        "cement_guangdong" if "cement_guangdong" in stems else stems[0],
         {s: loaders.scenario(f"scenarios/{s}.yaml").name for s in stems},
     )
     scale = bound(
@@ -106,7 +106,12 @@ def options_page() -> None:
         )
     st.plotly_chart(charts.cost_chart(pathway.periods), key="opt.costs")
     st.subheader(t("opt.periods"))
-    st.dataframe(pathway.periods[PERIOD_COLUMNS])
+    periods = pathway.periods[PERIOD_COLUMNS]
+    st.dataframe(
+        periods.rename(columns={c: t(f"col.{c}") for c in PERIOD_COLUMNS}).rename_axis(
+            t("common.year")
+        )
+    )
     macc_ui(choice.scenario, spec)
 
 

@@ -374,7 +374,7 @@ def comparison_ui(evaluation: Evaluation) -> None:
     st.subheader(t("pol.comparison"))
     summary = evaluation.summary
     reference_row, current_row = summary.iloc[0], summary.iloc[1]
-    columns = st.columns(len(METRICS) + 1)
+    columns = [*st.columns(4), *st.columns(4)]
     for column, (name, unit, digits) in zip(columns, METRICS, strict=False):
         value = current_row[name]
         before = reference_row[name]
@@ -384,8 +384,9 @@ def comparison_ui(evaluation: Evaluation) -> None:
             and isinstance(value, float)
             and isinstance(before, float)
         ):
-            if not (math.isnan(value) or math.isnan(before)):
-                delta = f"{value - before:+,.{digits}f}"
+            change = value - before
+            if not math.isnan(change) and round(change, digits) != 0:
+                delta = f"{change:+,.{digits}f}"
         column.metric(
             f"{t(f'm.{name}')} ({t(unit)})",
             shown_value(name, value, digits),
@@ -393,7 +394,7 @@ def comparison_ui(evaluation: Evaluation) -> None:
             delta_color="inverse",
         )
     year = current_row["first_labelled_year"]
-    columns[-1].metric(
+    columns[len(METRICS)].metric(
         t("m.first_labelled_year"),
         t("pol.never")
         if year is None or (isinstance(year, float) and math.isnan(year))
@@ -411,8 +412,10 @@ def comparison_ui(evaluation: Evaluation) -> None:
         key="pol.intensity",
     )
     right.plotly_chart(charts.comparison_bars(summary, names), key="pol.bars")
-    shown = summary.drop(columns=["instruments"]).rename(
-        index=names, columns={c: t(f"m.{c}") for c in summary.columns}
+    shown = (
+        summary.drop(columns=["instruments"])
+        .rename(index=names, columns={c: t(f"m.{c}") for c in summary.columns})
+        .rename_axis(t("common.scenario"))
     )
     st.dataframe(shown, key="pol.table")
     st.caption(t("pol.solve_time", ms=f"{evaluation.seconds * 1000:.0f}"))
