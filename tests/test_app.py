@@ -14,6 +14,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from mitigation.app.i18n import CATALOGUE  # noqa: E402
+from mitigation.inputs.scenario import load_scenario  # noqa: E402
 
 APP = str(REPO / "app.py")
 TIMEOUT = 120
@@ -202,6 +203,8 @@ def texts(at: AppTest) -> list[str]:
         "metric",
     ):
         found += [e.label for e in getattr(at, kind)]
+    for box in at.selectbox:
+        found += list(box.options)
     for table in at.dataframe:
         frame = table.value
         found += [*map(str, frame.columns), str(frame.index.name or "")]
@@ -223,6 +226,9 @@ def test_language_switch_reaches_every_label(app) -> None:
     app.sidebar.radio(key="w.language").set_value("zh").run()
     assert app.session_state["v.language"] == "zh"
     english = {en for en, zh in CATALOGUE.values() if en != zh and len(en) > 3}
+    scenario_names = {
+        load_scenario(p).name for p in (REPO / "scenarios").rglob("*.yaml")
+    }
     for page in PAGES:
         go(app, page)
         if page == "policy":
@@ -230,7 +236,7 @@ def test_language_switch_reaches_every_label(app) -> None:
                 app.toggle(key=f"w.zh.pol.sw.{switch}").set_value(True).run()
         shown = texts(app) + chart_titles(app)
         assert shown, page
-        leaked = [s for s in shown if s in english]
+        leaked = [s for s in shown if s in english or s in scenario_names]
         assert not leaked, (page, leaked)
         if page == "policy":
             assert "碳价（元/吨二氧化碳当量）" in shown

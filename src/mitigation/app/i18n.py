@@ -300,6 +300,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Simplified on import (first amount kept): {what}",
         "导入时已简化（保留首个数值）：{what}",
     ),
+    # files of a policy folder, named by the instrument they add
+    "file.reference": ("Reference (no policy)", "基准情景（无政策）"),
+    "file.national_ets": ("National ETS price", "全国碳市场碳价"),
+    "file.guangdong_pilot": ("Guangdong pilot ETS price", "广东试点碳市场碳价"),
+    "file.chongqing_pilot": ("Chongqing pilot ETS price", "重庆试点碳市场碳价"),
+    "file.retrofit_reward": ("Energy-saving retrofit reward", "节能技术改造奖励"),
+    "file.differential_tariff": ("Differential electricity tariff", "差别电价"),
+    "file.differential_tariff_above_quota": (
+        "Differential tariff above the energy quota",
+        "超能耗限额差别电价",
+    ),
     # errors
     "err.input": ("The input cannot be used", "输入有误，无法使用"),
     "err.target": (

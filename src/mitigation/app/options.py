@@ -9,6 +9,7 @@ import streamlit as st
 from mitigation.app import charts, loaders
 from mitigation.app.errors import show_error
 from mitigation.app.footprint import choose
+from mitigation.app.names import plant_name
 from mitigation.app.state import bound, t
 from mitigation.exceptions import MitigationError
 
@@ -44,7 +45,7 @@ def options_ui() -> PathwayChoice:
         t("opt.scenario"),
         stems,
         "cement_guangdong" if "cement_guangdong" in stems else stems[0],
-        {s: loaders.scenario(f"scenarios/{s}.yaml").name for s in stems},
+        {s: plant_name(loaders.scenario(f"scenarios/{s}.yaml")) for s in stems},
     )
     scale = bound(
         st.number_input,

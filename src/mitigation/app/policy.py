@@ -17,6 +17,7 @@ import streamlit as st
 from mitigation.app import charts, loaders
 from mitigation.app.errors import show_error
 from mitigation.app.footprint import choose
+from mitigation.app.names import file_name, plant_name
 from mitigation.app.state import bound, get, percent_shown, put, share_stored, t
 from mitigation.exceptions import MitigationError
 from mitigation.inputs.policy import Instruments
@@ -178,7 +179,8 @@ def plant_ui() -> str:
     plants = list(loaders.policy_plants())
     options = [*plants, IMPORTED] if get("pol.imported_yaml") else plants
     names = {
-        p: loaders.scenario(f"scenarios/policy/{p}/reference.yaml").name for p in plants
+        p: plant_name(loaders.scenario(f"scenarios/policy/{p}/reference.yaml"))
+        for p in plants
     }
     if get("pol.imported_yaml"):
         imported = loaders.scenario_from_text(get("pol.imported_yaml"), "imported.yaml")
@@ -196,7 +198,9 @@ def plant_ui() -> str:
                 files,
                 "reference",
                 {
-                    f: loaders.scenario(f"scenarios/policy/{plant}/{f}.yaml").name
+                    f: file_name(
+                        loaders.scenario(f"scenarios/policy/{plant}/{f}.yaml"), f
+                    )
                     for f in files
                 },
             )
