@@ -124,7 +124,7 @@ def footprint_page() -> None:
         return
     spec = loaders.products()[choice.product]
     scale = 1.0 if choice.unit == "kg" else 0.001
-    unit = t("common.unit_kg") if choice.unit == "kg" else t("common.unit_t")
+    unit = t("common.kg_short") if choice.unit == "kg" else t("common.t_short")
     left, right = st.columns([2, 1])
     with left:
         st.plotly_chart(
@@ -138,7 +138,9 @@ def footprint_page() -> None:
         st.metric(t("fp.energy"), f"{result['energy_kgce']:,.2f} kgce")
         label_ui(choice, result["total_kg"], scale, unit)
     st.subheader(t("fp.table"))
-    st.dataframe(stage_table(result["by_stage_scope"], spec, scale))
+    st.dataframe(
+        stage_table(result["by_stage_scope"], spec, scale).round(4 if scale < 1 else 2)
+    )
     quota_ui(choice.product)
     upload_ui()
 
@@ -237,4 +239,4 @@ def upload_ui() -> None:
     except MitigationError as err:
         show_error(err)
         return
-    st.metric(t("fp.own_footprint"), f"{own.total_kg:,.1f} {t('common.unit_kg')}")
+    st.metric(t("fp.own_footprint"), f"{own.total_kg:,.1f} {t('common.kg_short')}")

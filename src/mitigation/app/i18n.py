@@ -43,6 +43,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "common.details": ("Details (from the model)", "详细信息（模型原文）"),
     "common.unit_kg": ("kg CO2e", "千克二氧化碳当量"),
     "common.unit_t": ("t CO2e", "吨二氧化碳当量"),
+    # Short forms for headline figures, as Chinese reports print them.
+    "common.kg_short": ("kg CO2e", "kgCO₂e"),
+    "common.t_short": ("t CO2e", "tCO₂e"),
     "common.display_unit": ("Show emissions in", "排放显示单位"),
     "common.none": ("none", "无"),
     "common.yes": ("yes", "是"),

@@ -67,7 +67,9 @@ def options_page() -> None:
     scenario = loaders.scenario(choice.scenario)
     spec = loaders.products()[scenario.product]
     st.subheader(t("opt.catalogue"))
-    table = loaders.options_table(scenario.product)[CATALOGUE_COLUMNS]
+    table = loaders.options_table(scenario.product)[CATALOGUE_COLUMNS].copy()
+    names = charts.process_names(spec)
+    table["option"] = table["option"].map(lambda o: names.get(o, o))
     st.dataframe(
         table.rename(
             columns={
@@ -86,7 +88,7 @@ def options_page() -> None:
     first, second = st.columns(2)
     first.metric(t("opt.cost"), f"{pathway.total_cost_mcny:,.1f} {t('opt.mcny')}")
     second.metric(
-        t("opt.baseline"), f"{pathway.baseline.total_kg:,.1f} {t('common.unit_kg')}"
+        t("opt.baseline"), f"{pathway.baseline.total_kg:,.1f} {t('common.kg_short')}"
     )
     left, right = st.columns(2)
     with left:
@@ -107,7 +109,7 @@ def options_page() -> None:
         )
     st.plotly_chart(charts.cost_chart(pathway.periods), key="opt.costs")
     st.subheader(t("opt.periods"))
-    periods = pathway.periods[PERIOD_COLUMNS]
+    periods = pathway.periods[PERIOD_COLUMNS].round(2)
     st.dataframe(
         periods.rename(columns={c: t(f"col.{c}") for c in PERIOD_COLUMNS}).rename_axis(
             t("common.year")
