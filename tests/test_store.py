@@ -3,7 +3,8 @@ and a save that fails half-way leaves the previous version."""
 
 from __future__ import annotations
 
-import multiprocessing
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -52,27 +53,28 @@ def test_a_failed_save_leaves_the_previous_version(tmp_path) -> None:
     assert store.names() == ["a", "b"]
 
 
-def _save_many(path: str, prefix: str, count: int) -> None:
-    store = Store(path)
-    for i in range(count):
-        store.save(f"{prefix}{i}", f"name: {prefix}{i}\n", "r", {"i": i}, {})
+SAVE_MANY = """
+import sys
+from mitigation.store import Store
+store = Store(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    name = f"{sys.argv[2]}{i}"
+    store.save(name, f"name: {name}\\n", "r", {"i": i}, {})
+"""
 
 
 def test_two_processes_saving_at_once_lose_nothing(tmp_path) -> None:
     path = str(tmp_path / "s.sqlite")
     Store(path)
-    context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_save_many, args=(path, prefix, 40))
+        subprocess.Popen([sys.executable, "-c", SAVE_MANY, path, prefix, "40"])
         for prefix in ("x", "y")
     ]
     for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-        assert worker.exitcode == 0
+        assert worker.wait(60) == 0
     names = set(Store(path).names())
     assert names == {f"{p}{i}" for p in "xy" for i in range(40)}
+    assert Store(path).load("y39").settings == {"i": 39}
 
 
 def test_two_threads_saving_the_same_name_keep_one_whole_version(tmp_path) -> None:
