@@ -289,3 +289,48 @@ def test_text_in_a_number_field_is_reported_in_the_chosen_language(app) -> None:
     assert any("discount_rate" in c.value for c in at.code)
     # The session has not taken anything over from the bad file.
     assert "v.pol.imported_yaml" not in at.session_state
+
+
+def test_both_abatement_cost_curves_on_request(app) -> None:
+    go(app, "options")
+    app.selectbox(key="w.opt.scenario").set_value("motorcycle_chongqing").run()
+    charts_before = len(app.get("plotly_chart"))
+    app.button(key="opt.macc_button").click().run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == charts_before + 2
+    titles = chart_titles(app)
+    assert "Option by option (each alone against the plant as it is)" in titles
+    assert "From the optimisation (interactions counted)" in titles
+
+
+def test_comparison_exports_to_excel_and_scenarios_to_cli_yaml(tmp_path) -> None:
+    import io
+
+    import openpyxl
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from mitigation.app.workshop import excel_bytes
+    from mitigation.cli import app as cli
+    from mitigation.policy.live import PolicySettings, scenario_with, scenario_yaml
+
+    table = pd.DataFrame(
+        {"abatement_t": [1234.5, 0.0], "enterprise_cost_mcny": [87.5, 90.25]},
+        index=["price 87.5", "reference"],
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(table)))["comparison"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("scenario", "abatement_t", "enterprise_cost_mcny")
+    assert rows[1] == ("price 87.5", 1234.5, 87.5)
+
+    reference = load_scenario(
+        REPO / "scenarios" / "policy" / "cement_guangdong" / "reference.yaml"
+    )
+    settings = PolicySettings(
+        frozenset({"carbon_price", "max_payback"}), {"carbon_price_cny_per_t": 87.5}
+    )
+    path = tmp_path / "workshop.yaml"
+    path.write_text(scenario_yaml(scenario_with(reference, settings)), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(REPO), "solve", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Guangdong cement line" in result.output

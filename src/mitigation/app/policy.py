@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+import yaml
 
 from mitigation.app import charts, loaders
 from mitigation.app.errors import show_error
@@ -114,6 +115,7 @@ def put_settings(settings: PolicySettings) -> None:
     put("pol.allocation", settings.allocation)
     put("pol.scopes", list(settings.covered_scopes))
     put("pol.tenor", float(settings.loan_tenor_years))
+    put("pol.template", settings.template)
 
 
 def current_settings() -> PolicySettings:
@@ -124,6 +126,7 @@ def current_settings() -> PolicySettings:
         get("pol.allocation", "baseline"),
         tuple(get("pol.scopes", [1])),
         get("pol.tenor", 10.0),
+        get("pol.template", Instruments()),
     )
 
 
@@ -137,6 +140,9 @@ def settings_record() -> dict:
         "allocation": settings.allocation,
         "covered_scopes": list(settings.covered_scopes),
         "loan_tenor_years": settings.loan_tenor_years,
+        "template_yaml": yaml.safe_dump(
+            settings.template.model_dump(exclude_defaults=True), allow_unicode=True
+        ),
     }
 
 
@@ -152,6 +158,7 @@ def put_record(record: dict, reference_yaml: str) -> None:
             record["allocation"],
             tuple(record["covered_scopes"]),
             record["loan_tenor_years"],
+            Instruments(**(yaml.safe_load(record.get("template_yaml", "")) or {})),
         )
     )
 

@@ -82,6 +82,9 @@ class PolicySettings:
 
     ``levels`` holds every level of :data:`LEVELS`, in the unit its name gives;
     fractions are fractions (15 % is 0.15). ``on`` names the switches in force.
+    ``template`` holds what a level does not set: a reward's minimum saving, the
+    options a subsidy or loan is for, a tariff's quota (from the scenario file the
+    settings were read from).
     """
 
     on: frozenset[str] = frozenset()
@@ -89,6 +92,7 @@ class PolicySettings:
     allocation: str = "baseline"
     covered_scopes: tuple[int, ...] = (1,)
     loan_tenor_years: float = 10.0
+    template: Instruments = Instruments()
 
     def __post_init__(self) -> None:
         full = {name: spec[2] for name, spec in LEVELS.items()}
@@ -103,6 +107,7 @@ class PolicySettings:
             self.allocation,
             self.covered_scopes,
             self.loan_tenor_years,
+            self.template.model_dump_json(),
         )
 
 
@@ -114,10 +119,11 @@ def scenario_with(base: Scenario, settings: PolicySettings, name: str = "") -> S
     """``base`` with the settings' instruments and barriers instead of its own.
 
     Thresholds and eligibility that a level does not set (a reward's minimum
-    saving, the options a subsidy is for, a tariff's quota) are kept from ``base``.
+    saving, the options a subsidy is for, a tariff's quota) come from the settings'
+    ``template``.
     """
     levels, on = settings.levels, settings.on
-    own, barriers = base.instruments, base.barriers
+    own, barriers = settings.template, base.barriers
     terms: dict = {}
     if "carbon_price" in on:
         allocation = {
@@ -271,7 +277,10 @@ def settings_from(
         levels["capital_budget_mcny"] = (
             first(barriers.capital_budget, "CNY", "capital_budget") / 1e6
         )
-    settings = PolicySettings(frozenset(on), levels, allocation, scopes, tenor)
+    template = own.model_copy(update={"carbon_price": None, "label_premium": None})
+    settings = PolicySettings(
+        frozenset(on), levels, allocation, scopes, tenor, template
+    )
     return settings, simplified
 
 
