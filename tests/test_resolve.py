@@ -169,3 +169,22 @@ def test_each_shipped_instrument_file_resolves_like_the_command_line(path) -> No
     assert resolved.total_cost_mcny == pytest.approx(
         fresh(live).total_cost_mcny, rel=1e-6
     )
+
+
+def test_hurdle_rate_enters_through_annuities_and_is_reprobed() -> None:
+    reference = load_scenario(
+        REPO / "scenarios" / "policy" / "aluminium_chongqing" / "reference.yaml"
+    )
+    live = LiveComparison(
+        reference, PolicySettings(frozenset({"hurdle_rate", "carbon_price"})), REPO
+    )
+    assert "hurdle_rate" in live.resolver.curved
+    for move in [
+        {"hurdle_rate": 0.05},
+        {"carbon_price_cny_per_t": 300.0},
+        {"hurdle_rate": 0.3},
+    ]:
+        resolved = live.outcome(move).pathway
+        assert resolved.total_cost_mcny == pytest.approx(
+            fresh(live).total_cost_mcny, rel=1e-6
+        ), move

@@ -25,6 +25,7 @@ from mitigation.inputs.policy import Instruments
 from mitigation.inputs.scenario import Scenario
 from mitigation.policy.live import (
     ALLOCATIONS,
+    SWITCH_LEVELS,
     SWITCHES,
     LiveComparison,
     PolicySettings,
@@ -52,18 +53,6 @@ LEVEL_WIDGETS = {
     "hurdle_rate": ("slider", 0.0, 50.0, 0.5, True),
     "max_payback_years": ("slider", 0.5, 20.0, 0.1, False),
     "capital_budget_mcny": ("number", 0.0, None, 1.0, False),
-}
-SWITCH_LEVELS = {
-    "carbon_price": ("carbon_price_cny_per_t",),
-    "capital_subsidy": ("subsidy_share",),
-    "retrofit_reward": ("reward_cny_per_tce",),
-    "energy_tax": ("surcharge_cny_per_kwh",),
-    "intensity_standard": ("standard_kg_per_fu",),
-    "label_premium": ("label_threshold_kg_per_fu", "label_premium_cny_per_fu"),
-    "green_loan": ("loan_rate",),
-    "hurdle_rate": ("hurdle_rate",),
-    "max_payback": ("max_payback_years",),
-    "capital_budget": ("capital_budget_mcny",),
 }
 BARRIERS = ("hurdle_rate", "max_payback", "capital_budget")
 METRICS = (
