@@ -417,7 +417,7 @@ def comparison_ui(evaluation: Evaluation) -> None:
         .rename(index=names, columns={c: t(f"m.{c}") for c in summary.columns})
         .rename_axis(t("common.scenario"))
     )
-    st.dataframe(shown, key="pol.table")
+    st.dataframe(shown.round(1), key="pol.table")
     st.caption(t("pol.solve_time", ms=f"{evaluation.seconds * 1000:.0f}"))
 
 

@@ -170,7 +170,7 @@ def compare_ui(names: list[str]) -> None:
     table = comparison_table(chosen)
     shown = table.rename(columns={c: t(f"m.{c}") for c in table.columns})
     shown = shown.rename_axis(t("common.scenario"))
-    st.dataframe(shown, key="ws.table")
+    st.dataframe(shown.round(1), key="ws.table")
     st.plotly_chart(charts.saved_chart(table), key="ws.chart")
     st.download_button(
         t("ws.excel"),
