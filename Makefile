@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean examples
+.PHONY: run test lint setup clean examples app
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,8 @@ test: lint
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache
+
+# The workshop front end on a local port (APP_PORT, default 8501).
+APP_PORT ?= 8501
+app: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(APP_PORT) --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false

@@ -102,3 +102,89 @@ def test_settings_keep_type_and_precision() -> None:
     assert settings.levels["subsidy_share"] == LEVELS["subsidy_share"][2] == 0.15
     again = dataclasses.replace(settings, levels=dict(settings.levels))
     assert again == settings
+
+
+def test_exported_yaml_is_the_scenario_the_command_line_reads(tmp_path) -> None:
+    from mitigation.inputs.data import FactorData
+    from mitigation.inputs.scenario import load_scenario
+    from mitigation.policy.live import scenario_with, scenario_yaml, settings_from
+
+    reference = load_scenario(
+        REPO / "scenarios" / "policy" / "cement_guangdong" / "reference.yaml"
+    )
+    settings = PolicySettings(
+        SWITCHED_ON | {"label_premium", "capital_budget"},
+        {
+            "carbon_price_cny_per_t": 87.5,
+            "subsidy_share": 0.15,
+            "label_threshold_kg_per_fu": 636.9,
+            "capital_budget_mcny": 12.5,
+        },
+        allocation="benchmark",
+        covered_scopes=(1, 2),
+    )
+    scenario = scenario_with(reference, settings, "workshop 1")
+    path = tmp_path / "workshop.yaml"
+    path.write_text(scenario_yaml(scenario), encoding="utf-8")
+    loaded = load_scenario(path)
+    assert loaded == scenario
+    again, simplified = settings_from(loaded, FactorData(REPO / "data"))
+    assert simplified == []
+    assert again.structure[:4] == settings.structure[:4]
+    assert again.levels == settings.levels
+    assert scenario_with(reference, again, "workshop 1") == scenario
+
+
+POLICY_FILES = sorted((REPO / "scenarios" / "policy").glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize(
+    "path", POLICY_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in POLICY_FILES]
+)
+def test_each_shipped_instrument_file_resolves_like_the_command_line(path) -> None:
+    """A shipped file's instruments read into live settings give the pathway the
+    command line gives for the file; doubling every level re-solves like a fresh
+    build."""
+    from mitigation.inputs.data import FactorData
+    from mitigation.policy.compare import prepare_with_policy
+    from mitigation.policy.live import settings_from
+
+    shipped = load_scenario(path)
+    reference = load_scenario(path.parent / "reference.yaml")
+    settings, simplified = settings_from(shipped, FactorData(REPO / "data"))
+    assert simplified == []
+    live = LiveComparison(reference, settings, REPO)
+    own = live.outcome({}).pathway
+    cli = solve_pathway(prepare_with_policy(shipped, REPO, str(path)))
+    assert own.total_cost_mcny == pytest.approx(cli.total_cost_mcny, rel=1e-6)
+    doubled = {
+        k: 2 * settings.levels[k]
+        for k in (
+            "carbon_price_cny_per_t",
+            "reward_cny_per_tce",
+            "surcharge_cny_per_kwh",
+        )
+    }
+    resolved = live.outcome(doubled).pathway
+    assert resolved.total_cost_mcny == pytest.approx(
+        fresh(live).total_cost_mcny, rel=1e-6
+    )
+
+
+def test_hurdle_rate_enters_through_annuities_and_is_reprobed() -> None:
+    reference = load_scenario(
+        REPO / "scenarios" / "policy" / "aluminium_chongqing" / "reference.yaml"
+    )
+    live = LiveComparison(
+        reference, PolicySettings(frozenset({"hurdle_rate", "carbon_price"})), REPO
+    )
+    assert "hurdle_rate" in live.resolver.curved
+    for move in [
+        {"hurdle_rate": 0.05},
+        {"carbon_price_cny_per_t": 300.0},
+        {"hurdle_rate": 0.3},
+    ]:
+        resolved = live.outcome(move).pathway
+        assert resolved.total_cost_mcny == pytest.approx(
+            fresh(live).total_cost_mcny, rel=1e-6
+        ), move

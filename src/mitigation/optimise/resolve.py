@@ -112,6 +112,7 @@ class ResolvablePathway:
         self.name = name
         self.builds = 0
         self.curved: set[str] = set()
+        self.data: PathwayData | None = None  # the data of the last solve
         started = time.perf_counter()
         self._centre(dict(levels), check=True)
         logger.info(

@@ -73,6 +73,20 @@ LEVELS: dict[str, tuple[float, float | None, float]] = {
     "capital_budget_mcny": (0.1, None, 50.0),
 }
 
+# The levels each switch brings into force.
+SWITCH_LEVELS = {
+    "carbon_price": ("carbon_price_cny_per_t",),
+    "capital_subsidy": ("subsidy_share",),
+    "retrofit_reward": ("reward_cny_per_tce",),
+    "energy_tax": ("surcharge_cny_per_kwh",),
+    "intensity_standard": ("standard_kg_per_fu",),
+    "label_premium": ("label_threshold_kg_per_fu", "label_premium_cny_per_fu"),
+    "green_loan": ("loan_rate",),
+    "hurdle_rate": ("hurdle_rate",),
+    "max_payback": ("max_payback_years",),
+    "capital_budget": ("capital_budget_mcny",),
+}
+
 ALLOCATIONS = ("none", "baseline", "benchmark")
 
 
@@ -82,6 +96,9 @@ class PolicySettings:
 
     ``levels`` holds every level of :data:`LEVELS`, in the unit its name gives;
     fractions are fractions (15 % is 0.15). ``on`` names the switches in force.
+    ``template`` holds what a level does not set: a reward's minimum saving, the
+    options a subsidy or loan is for, a tariff's quota (from the scenario file the
+    settings were read from).
     """
 
     on: frozenset[str] = frozenset()
@@ -89,11 +106,20 @@ class PolicySettings:
     allocation: str = "baseline"
     covered_scopes: tuple[int, ...] = (1,)
     loan_tenor_years: float = 10.0
+    template: Instruments = Instruments()
 
     def __post_init__(self) -> None:
         full = {name: spec[2] for name, spec in LEVELS.items()}
         full.update({k: float(v) for k, v in self.levels.items()})
         object.__setattr__(self, "levels", full)
+
+    @property
+    def in_force(self) -> list[str]:
+        """The levels of the switches that are on; the others change nothing."""
+        names = [k for s in SWITCHES if s in self.on for k in SWITCH_LEVELS[s]]
+        if "carbon_price" in self.on and self.allocation == "benchmark":
+            names.append("free_allocation_kg_per_fu")
+        return names
 
     @property
     def structure(self) -> tuple:
@@ -103,6 +129,7 @@ class PolicySettings:
             self.allocation,
             self.covered_scopes,
             self.loan_tenor_years,
+            self.template.model_dump_json(),
         )
 
 
@@ -114,10 +141,11 @@ def scenario_with(base: Scenario, settings: PolicySettings, name: str = "") -> S
     """``base`` with the settings' instruments and barriers instead of its own.
 
     Thresholds and eligibility that a level does not set (a reward's minimum
-    saving, the options a subsidy is for, a tariff's quota) are kept from ``base``.
+    saving, the options a subsidy is for, a tariff's quota) come from the settings'
+    ``template``.
     """
     levels, on = settings.levels, settings.on
-    own, barriers = base.instruments, base.barriers
+    own, barriers = settings.template, base.barriers
     terms: dict = {}
     if "carbon_price" in on:
         allocation = {
@@ -271,7 +299,10 @@ def settings_from(
         levels["capital_budget_mcny"] = (
             first(barriers.capital_budget, "CNY", "capital_budget") / 1e6
         )
-    settings = PolicySettings(frozenset(on), levels, allocation, scopes, tenor)
+    template = own.model_copy(update={"carbon_price": None, "label_premium": None})
+    settings = PolicySettings(
+        frozenset(on), levels, allocation, scopes, tenor, template
+    )
     return settings, simplified
 
 
@@ -318,7 +349,8 @@ class LiveComparison:
             reference_data,
             solve_pathway(reference_data, reference.name),
         )
-        names = list(LEVELS)
+        # Only levels in force are probed: the others have no effect on the model.
+        names = settings.in_force
         self.resolver = ResolvablePathway(
             self._data_at,
             {k: settings.levels[k] for k in names},
@@ -329,14 +361,21 @@ class LiveComparison:
         )
 
     def _data_at(self, levels) -> PathwayData:
-        settings = dataclasses.replace(self.settings, levels=dict(levels))
+        settings = dataclasses.replace(
+            self.settings, levels={**self.settings.levels, **levels}
+        )
         scenario = scenario_with(self.reference, settings)
         return apply_policy(self.prepared, scenario, self.where, self.factors)
 
     def outcome(self, levels: dict[str, float], name: str = "scenario") -> Outcome:
-        """The plant's outcome at ``levels`` (names of :data:`LEVELS`)."""
-        pathway = self.resolver.solve(levels)
-        settings = dataclasses.replace(self.settings, levels=dict(self.resolver.levels))
+        """The plant's outcome at ``levels`` (names of :data:`LEVELS`); levels of
+        switches that are off are kept but change nothing."""
+        wanted = {**self.settings.levels, **levels}
+        self.settings = dataclasses.replace(self.settings, levels=wanted)
+        pathway = self.resolver.solve(
+            {k: v for k, v in wanted.items() if k in self.resolver.levels}
+        )
+        settings = self.settings
         scenario = scenario_with(self.reference, settings, name)
         return Outcome(name, scenario, self.resolver.data, pathway)
 

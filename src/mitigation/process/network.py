@@ -146,8 +146,16 @@ class Network:
 
         Solves the square system of the baseline processes and the purchases they
         need: net output equals the functional unit for the grade's commodity and zero
-        for every other commodity.
+        for every other commodity. The network never changes, so the answer is kept
+        (a re-solve reads it for every period) and a copy returned.
         """
+        kept = self.__dict__.get("_baseline_activity")
+        if kept is None:
+            kept = self._solve_baseline_activity()
+            object.__setattr__(self, "_baseline_activity", kept)
+        return kept.copy()
+
+    def _solve_baseline_activity(self) -> pd.Series:
         names = self._baseline_processes()
         touched = sorted(
             {
