@@ -334,3 +334,36 @@ def test_comparison_exports_to_excel_and_scenarios_to_cli_yaml(tmp_path) -> None
     result = CliRunner().invoke(cli, ["--root", str(REPO), "solve", str(path)])
     assert result.exit_code == 0, result.output
     assert "Guangdong cement line" in result.output
+
+
+def show_shipped_template() -> None:
+    from conftest import REPO as root
+    from mitigation.app.footprint import show_uploaded
+
+    path = root / "examples" / "filled" / "cement_guangdong_2025.xlsx"
+    show_uploaded(path.name, path.read_bytes())
+
+
+def show_broken_template() -> None:
+    import streamlit as st
+
+    from mitigation.app.footprint import show_uploaded
+
+    st.session_state["v.language"] = "zh"
+    show_uploaded("broken.csv", b"sheet,key,unit,value,quality\ncover,product,,x,\n")
+
+
+def test_uploaded_template_shows_its_footprint_and_verdict() -> None:
+    """The shipped 2025 cement template: 670.2 kg/t against the 636.9 kg/t threshold."""
+    at = AppTest.from_function(show_shipped_template, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "670.2 kg CO2e"
+    assert any("33.3" in w.value for w in at.warning)
+
+
+def test_a_broken_template_is_reported_in_the_chosen_language() -> None:
+    at = AppTest.from_function(show_broken_template, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("未知产品" in c.value for c in at.code)

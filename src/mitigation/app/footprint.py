@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 
 import pandas as pd
@@ -216,27 +215,44 @@ def quota_ui(product: str) -> None:
 
 
 def upload_ui() -> None:
-    """Upload of an enterprise's own activity data.
-
-    UPLOAD: the template and its reader belong to ``mitigation.certification``
-    (issue 4). The widget appears only once that package exists; it hands the file
-    to the reader there and shows what it returns, and implements no format here.
-    """
-    if importlib.util.find_spec("mitigation.certification") is None:
-        return
+    """An enterprise's own activity data, in the template of ``mitigation template``
+    (Excel or CSV), certified as the ``certify`` command does."""
     st.subheader(t("fp.upload_heading"))
     upload = st.file_uploader(t("fp.upload"), type=["csv", "xlsx"], key="w.fp.upload")
     if upload is None:
         return
-    import mitigation.certification as certification
+    show_uploaded(upload.name, upload.getvalue())
 
-    reader = getattr(certification, "footprint_from_template", None)
-    if reader is None:
-        st.info(t("fp.upload_pending"))
-        return
+
+def show_uploaded(name: str, content: bytes) -> None:
+    """The footprint of an uploaded template and its verdict; problems in the page."""
+    from mitigation.certification.check import certify
+    from mitigation.certification.filled import read_uploaded
+
     try:
-        own = reader(upload.name, upload.getvalue())
+        filled = read_uploaded(name, content, loaders.root(), language())
+        result = certify(loaders.root(), filled)
     except MitigationError as err:
         show_error(err)
         return
-    st.metric(t("fp.own_footprint"), f"{own.total_kg:,.1f} {t('common.kg_short')}")
+    spec = loaders.products()[filled.layout.product]
+    unit = t("common.kg_short")
+    left, right = st.columns([2, 1])
+    with left:
+        chart = stage_chart(result.footprint.by_stage_scope, spec, 1.0, unit)
+        st.plotly_chart(chart, key="fp.own_chart")
+    with right:
+        st.metric(
+            f"{t('fp.own_footprint')}: {filled.plant} {filled.year}",
+            f"{result.footprint.total_kg:,.1f} {unit}",
+        )
+        if result.passed is None:
+            st.info(t("fp.no_threshold"))
+        elif result.passed:
+            st.success(t("fp.qualifies"))
+        else:
+            gap = -result.margin_kg_per_fu
+            st.warning(t("fp.misses", gap=f"{gap:,.1f}", unit=unit))
+    flagged = [c for c in result.checks if not c.within_tolerance]
+    if flagged:
+        st.warning(t("fp.upload_gaps", count=len(flagged)))

@@ -107,11 +107,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Upload the filled-in data-collection template (CSV or Excel)",
         "上传已填写的数据收集模板（CSV 或 Excel）",
     ),
-    "fp.upload_pending": (
-        "The template reader is not available in this version.",
-        "此版本尚未提供模板读取功能。",
-    ),
     "fp.own_footprint": ("Your footprint", "本企业碳足迹"),
+    "fp.upload_gaps": (
+        "{count} consistency check(s) show a gap above 5 %: run 'mitigation certify' "
+        "on the file for the full report.",
+        "{count} 项一致性核对差距超过 5%：请对该文件运行“mitigation certify”查看完整报告。",
+    ),
     "col.standard": ("Standard", "标准"),
     "col.indicator": ("Indicator", "指标"),
     "col.plant_class": ("Plant class", "企业类别"),

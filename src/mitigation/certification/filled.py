@@ -13,6 +13,7 @@ row).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import logging
 import math
 import zipfile
@@ -92,6 +93,24 @@ def read_filled(
         language = stated if stated in LANGUAGES else "en"
     reader = _Reader(path, root, language, sheets)
     return reader.read(accept_outside_range)
+
+
+def read_uploaded(
+    name: str,
+    content: bytes,
+    root: Path,
+    lang: Language | None = None,
+    accept_outside_range: bool = False,
+) -> FilledTemplate:
+    """:func:`read_filled` for a file's bytes (an upload), named as the user named
+    it in every message."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(content)
+        filled = read_filled(path, root, lang, accept_outside_range)
+    return dataclasses.replace(filled, path=Path(name))
 
 
 def _cell_value(cell: Cell | None) -> object:
