@@ -173,7 +173,7 @@ def test_malformed_yaml_upload_is_reported_and_nothing_saved_changes(app) -> Non
     assert not app.exception
 
 
-PAGES = ("footprint", "options", "policy", "workshop")
+PAGES = ("footprint", "options", "policy", "workshop", "sensitivity")
 
 
 def texts(at: AppTest) -> list[str]:
@@ -367,3 +367,18 @@ def test_a_broken_template_is_reported_in_the_chosen_language() -> None:
     at.run()
     assert not at.exception, at.exception
     assert any("未知产品" in c.value for c in at.code)
+
+
+def test_sensitivity_page_runs_a_tornado_live(app) -> None:
+    """The shipped uncertain cement scenario, one at a time: the carbon price swings
+    the discounted cost most (it is the widest range against the plant's emissions)."""
+    go(app, "sensitivity")
+    assert not app.error, [e.value for e in app.error]
+    table = app.dataframe[0].value
+    assert list(table["Parameter"])[0] == "carbon_price"
+    assert (table["Swing"] > 0).all()
+    app.session_state["w.sens.method"] = "morris"
+    app.session_state["v.sens.method"] = "morris"
+    app.run()
+    assert not app.exception
+    assert "mu*" in app.dataframe[0].value.columns

@@ -21,6 +21,96 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "page.options": ("Options and pathway", "减排措施与路径"),
     "page.policy": ("Policy instruments", "政策工具"),
     "page.workshop": ("Workshop", "研讨会"),
+    "page.sensitivity": ("Sensitivity", "敏感性分析"),
+    # sensitivity
+    "sens.heading": (
+        "Which uncertain inputs change the answer?",
+        "哪些不确定因素影响结果？",
+    ),
+    "sens.intro": (
+        "A small analysis of a scenario's declared uncertain parameters runs here; "
+        "large ones run with 'mitigation sensitivity' and can be shown from their folder.",
+        "此处可对情景声明的不确定参数进行小规模分析；大规模分析请使用“mitigation sensitivity”，"
+        "结果可从其文件夹读取显示。",
+    ),
+    "sens.no_scenario": (
+        "No scenario in scenarios/sensitivity/ declares uncertain parameters.",
+        "scenarios/sensitivity/ 中没有声明不确定参数的情景。",
+    ),
+    "sens.method": ("Method", "方法"),
+    "sens.method.oat": ("One at a time (tornado)", "单因素（龙卷风图）"),
+    "sens.method.morris": ("Morris screening", "Morris 筛选法"),
+    "sens.method.sobol": ("Sobol indices", "Sobol 指数"),
+    "sens.samples": ("Base samples", "基础样本数"),
+    "sens.seed": ("Seed", "随机种子"),
+    "sens.running": ("Solving the samples…", "正在求解样本……"),
+    "sens.design": (
+        "{method}: {parameters} parameters, {evaluations} solves, seed {seed}",
+        "{method}：{parameters} 个参数，{evaluations} 次求解，随机种子 {seed}",
+    ),
+    "sens.failed": (
+        "{count} samples have no optimal pathway: narrow the parameters' ranges.",
+        "{count} 个样本没有最优路径：请缩小参数范围。",
+    ),
+    "sens.nothing_varies": (
+        "No output varies over this design.",
+        "在该样本设计下没有输出发生变化。",
+    ),
+    "sens.output": ("Output", "输出指标"),
+    "sens.chart": ("Sensitivity", "敏感性"),
+    "sens.out.total_cost_mcny": (
+        "Discounted cost, million CNY",
+        "折现总成本（百万元）",
+    ),
+    "sens.out.cumulative_emissions_t": (
+        "Cumulative emissions, t CO2e",
+        "累计排放量（吨二氧化碳当量）",
+    ),
+    "sens.out.abatement_cost_cny_per_t": (
+        "Abatement cost, CNY per t CO2e",
+        "单位减排成本（元/吨二氧化碳当量）",
+    ),
+    "sens.out.label_year": (
+        "Year the label threshold is first met",
+        "首次达到低碳产品限值的年份",
+    ),
+    "sens.out.adoption": ("Share of the measure in the last year", "末年措施产出比例"),
+    "sens.stored_heading": ("A stored study", "已保存的分析"),
+    "sens.trace.S1": ("First-order index S1", "一阶指数 S1"),
+    "sens.trace.ST": ("Total index ST", "总效应指数 ST"),
+    "sens.trace.low": ("At the 5th percentile", "取第 5 百分位值"),
+    "sens.trace.high": ("At the 95th percentile", "取第 95 百分位值"),
+    "sens.axis.sobol.x": ("Uncertain parameter", "不确定参数"),
+    "sens.axis.sobol.y": ("Share of the output's variance", "占输出方差的比例"),
+    "sens.axis.morris.x": (
+        "mu* (mean absolute elementary effect)",
+        "mu*（平均绝对基本效应）",
+    ),
+    "sens.axis.morris.y": (
+        "sigma (interactions, non-linearity)",
+        "sigma（交互作用与非线性）",
+    ),
+    "sens.axis.oat.x": ("{output}", "{output}"),
+    "sens.axis.oat.y": ("Uncertain parameter", "不确定参数"),
+    "sens.col.parameter": ("Parameter", "参数"),
+    "sens.col.S1": ("S1", "一阶指数 S1"),
+    "sens.col.S1_conf": ("S1 ± (95 %)", "S1 置信区间（95%）"),
+    "sens.col.ST": ("ST", "总效应指数 ST"),
+    "sens.col.ST_conf": ("ST ± (95 %)", "ST 置信区间（95%）"),
+    "sens.col.mu": ("mu", "mu"),
+    "sens.col.mu_star": ("mu*", "mu*"),
+    "sens.col.sigma": ("sigma", "sigma"),
+    "sens.col.mu_star_conf": ("mu* ± (95 %)", "mu* 置信区间（95%）"),
+    "sens.col.low_value": ("Low value", "低值"),
+    "sens.col.high_value": ("High value", "高值"),
+    "sens.col.output_at_low": ("Output at low", "低值时输出"),
+    "sens.col.output_at_high": ("Output at high", "高值时输出"),
+    "sens.col.output_at_centre": ("Output at medians", "中位值时输出"),
+    "sens.col.swing": ("Swing", "变化幅度"),
+    "sens.folder": (
+        "Folder written by 'mitigation sensitivity --out'",
+        "“mitigation sensitivity --out”写出的文件夹",
+    ),
     "app.caption": (
         "Product carbon footprints, least-cost abatement and policy instruments "
         "for Chinese industry.",

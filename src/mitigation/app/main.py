@@ -8,6 +8,7 @@ from mitigation.app.footprint import footprint_page
 from mitigation.app.i18n import LANGUAGES
 from mitigation.app.options import options_page
 from mitigation.app.policy import policy_page
+from mitigation.app.sensitivity import sensitivity_page
 from mitigation.app.state import PAGES, bound, t
 from mitigation.app.workshop import workshop_page
 
@@ -16,6 +17,7 @@ DRAW = {
     "options": options_page,
     "policy": policy_page,
     "workshop": workshop_page,
+    "sensitivity": sensitivity_page,
 }
 
 

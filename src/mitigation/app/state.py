@@ -19,7 +19,7 @@ from mitigation.app.i18n import LANGUAGES, translate
 
 LANGUAGE = "v.language"
 PAGE = "v.page"
-PAGES = ("footprint", "options", "policy", "workshop")
+PAGES = ("footprint", "options", "policy", "workshop", "sensitivity")
 
 
 def identity(value: Any) -> Any:
