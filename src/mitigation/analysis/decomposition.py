@@ -1,0 +1,428 @@
+"""Plants coupled by one province-wide row per period, solved plant by plant.
+
+A province-wide intensity target is, for output given per plant, a cap on the sum of
+the plants' emissions in each targeted period t:
+
+.. math:: \\sum_i E_{i,t}(x_i) \\le C_t = I_t \\sum_i N_{i,t} / 1000
+
+Priced at :math:`\\lambda_t` CNY per t CO2e (in period t's money), the rows leave
+one independent problem per plant: minimise its own discounted cost plus
+:math:`\\sum_t w_t \\lambda_t E_{i,t}`, which is a carbon price on its whole
+footprint. The coordinator searches the prices by Dantzig-Wolfe decomposition,
+which is the cutting-plane (Kelley) method on the dual function:
+
+1. every plant answers the current prices with a plan (a *column*: its cost
+   without the price term, and its emissions per period);
+2. a restricted master LP chooses, for every plant, a convex combination of the
+   plans it has given so far, at least cost, within the caps (a slack per cap at
+   :data:`PENALTY_CNY_PER_T` keeps it feasible until plans that meet the caps
+   arrive); its row duals are the next prices;
+3. the master's cost is an upper bound on the monolithic optimum once no slack is
+   left, and the Lagrangian value of the plants' answers a lower bound; the search
+   stops when they are within ``tolerance`` of each other (relative).
+
+Each plant's plan is then the combination the master chose. At most one plant per
+coupling row is given a mix of two or more plans: the marginal plant at a kink of
+its cost curve, where the monolithic LP also splits its adoption. The decomposed
+total cost and emissions therefore equal the monolithic ones to the tolerance.
+
+:class:`PricedPlant` keeps each plant's model compiled in HiGHS and re-solves it
+with new prices on its emission columns (warm-started), so a price iteration costs
+a re-solve, not a rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+
+from mitigation.exceptions import SolverError, UnexpectedError
+from mitigation.optimise.model import PathwayData, build_model
+from mitigation.optimise.solve import CompiledModel, SolveStatus, _new_highs
+
+logger = logging.getLogger(__name__)
+
+# CNY per t CO2e charged on emissions over a cap in the master problem: far above
+# any abatement cost, so that slack is used only where no plan meets the cap.
+PENALTY_CNY_PER_T = 1.0e6
+DEFAULT_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class PlanColumn:
+    """A plant's plan, as the coordinator sees it.
+
+    Attributes
+    ----------
+    cost_cny
+        Discounted cost of the plan to the plant, without the coordinator's prices
+        (a carbon price the plant really pays is included).
+    emissions_t
+        Emissions per year in each period, t CO2e.
+    made, supply
+        Per option (rows) and period (columns): what the option makes of its
+        commodity, and the plant's whole supply of that commodity; their ratio is
+        the option's share. Both combine linearly across plans.
+    """
+
+    cost_cny: float
+    emissions_t: np.ndarray
+    made: np.ndarray
+    supply: np.ndarray
+
+    @staticmethod
+    def mix(columns: Sequence[PlanColumn], weights: Sequence[float]) -> PlanColumn:
+        """The convex combination of ``columns`` with ``weights``."""
+        w = np.asarray(weights, dtype=float)
+        return PlanColumn(
+            cost_cny=float(
+                sum(wi * c.cost_cny for wi, c in zip(w, columns, strict=True))
+            ),
+            emissions_t=sum(
+                wi * c.emissions_t for wi, c in zip(w, columns, strict=True)
+            ),
+            made=sum(wi * c.made for wi, c in zip(w, columns, strict=True)),
+            supply=sum(wi * c.supply for wi, c in zip(w, columns, strict=True)),
+        )
+
+
+class PricedPlant:
+    """One plant's pathway model, compiled once and re-solved at emission prices.
+
+    A price :math:`\\lambda_t` adds :math:`w_t \\lambda_t e_p / 1000` to the cost
+    of every activity column :math:`x_{p,t}`; nothing else of the model changes.
+    """
+
+    def __init__(self, data: PathwayData) -> None:
+        self.data = data
+        model = build_model(data)
+        self.compiled = CompiledModel(model)
+        highs = self.compiled.highs
+        self.offset = self.compiled.offset
+        self.base_cost = np.array(highs.getLp().col_cost_, dtype=float)
+        position = {id(var): j for j, var in enumerate(self.compiled.columns)}
+        network = data.network
+        periods = list(data.periods)
+        self.options = [o for o in network.options if o in model.P]
+        n = len(self.compiled.columns)
+        self.emission = np.zeros((len(periods), n))
+        self.made = np.zeros((len(self.options), len(periods), n))
+        self.supply = np.zeros((len(self.options), len(periods), n))
+        for p in model.P:
+            process = network.processes[p]
+            for t in periods:
+                j = position.get(id(model.activity[p, t]))
+                if j is None:  # a process the compiler left out: never active
+                    continue
+                self.emission[t, j] = process.emission_kg / 1000.0
+                for k, o in enumerate(self.options):
+                    commodity = network.processes[o].reference_output
+                    if commodity in process.outputs:
+                        self.supply[k, t, j] = process.outputs[commodity]
+                        if p == o:
+                            self.made[k, t, j] = process.outputs[commodity]
+        weights = np.array([data.period_weight(t) for t in periods])
+        self.price_gradient = self.emission * weights[:, None]
+        self._indices = np.arange(n, dtype=np.int32)
+
+    def respond(self, prices_cny_per_t: np.ndarray) -> PlanColumn:
+        """The plant's least-cost plan when period t's emissions cost
+        ``prices_cny_per_t[t]`` CNY per t CO2e on top of its own costs."""
+        highs = self.compiled.highs
+        cost = self.base_cost + np.asarray(prices_cny_per_t) @ self.price_gradient
+        highs.changeColsCost(len(cost), self._indices, cost)
+        highs.run()
+        status = highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            msg = (
+                f"a plant of {self.data.network.product} at prices "
+                f"{list(prices_cny_per_t)}: {highs.modelStatusToString(status)}"
+            )
+            raise SolverError(msg)
+        x = np.array(highs.getSolution().col_value)
+        return PlanColumn(
+            cost_cny=float(self.base_cost @ x + self.offset),
+            emissions_t=self.emission @ x,
+            made=self.made @ x,
+            supply=self.supply @ x,
+        )
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Outcome of the price search.
+
+    ``prices_cny_per_t`` per period (zero where no cap, or a slack cap);
+    ``plans[i]`` is plant i's chosen plan; ``split_plants`` the plants given a mix
+    of plans; ``gap`` the last relative distance between the bounds.
+    """
+
+    prices_cny_per_t: np.ndarray
+    plans: list[PlanColumn]
+    total_cost_cny: float
+    lower_bound_cny: float
+    gap: float
+    iterations: int
+    split_plants: list[int]
+    excess_t: np.ndarray  # emissions over each cap no plan could remove
+    seconds: float
+
+
+Respond = Callable[[np.ndarray], list[PlanColumn]]
+
+
+def coordinate(
+    caps_t: Sequence[float | None],
+    weights: Sequence[float],
+    respond: Respond,
+    tolerance: float = DEFAULT_TOLERANCE,
+    max_iterations: int = 500,
+) -> Coordination:
+    """Search the prices on the caps until the plants' plans meet them at least cost.
+
+    Parameters
+    ----------
+    caps_t
+        Province-wide emissions allowed per year in each period (t CO2e), or None.
+    weights
+        Discount weight of each period (the sum of its years' discount factors).
+    respond
+        Every plant's plan at given prices, in the plants' order.
+    """
+    started = time.perf_counter()
+    periods = len(caps_t)
+    capped = periods_of(caps_t)
+    w = np.asarray(weights, dtype=float)
+    prices = np.zeros(periods)
+    columns: list[list[PlanColumn]] = []
+    master = _Master(capped, caps_t, w)
+    lower = -math.inf
+    for iteration in range(1, max_iterations + 1):
+        answers = respond(prices)
+        if not columns:
+            columns = [[] for _ in answers]
+            master.start(len(answers))
+        value = sum(c.cost_cny + float(w * prices @ c.emissions_t) for c in answers)
+        value -= sum(w[t] * prices[t] * caps_t[t] for t in capped)
+        lower = max(lower, value)
+        added = 0
+        for i, answer in enumerate(answers):
+            if master.improves(i, answer) or not columns[i]:
+                columns[i].append(answer)
+                master.add(i, answer)
+                added += 1
+        upper, duals, excess = master.solve()
+        prices = np.zeros(periods)
+        for t, dual in zip(capped, duals, strict=True):
+            prices[t] = max(0.0, -dual / w[t])
+        gap = (upper - lower) / max(1.0, abs(upper))
+        logger.info(
+            "Coordinate | iteration %d | cost %.9g, bound %.9g, gap %.2e, %d new plans",
+            iteration,
+            upper,
+            lower,
+            gap,
+            added,
+        )
+        if (gap <= tolerance and not excess.any()) or added == 0:
+            break
+    else:
+        logger.warning("Coordinate | no convergence in %d iterations", max_iterations)
+    plans, split = master.plans(columns)
+    return Coordination(
+        prices_cny_per_t=prices,
+        plans=plans,
+        total_cost_cny=upper - master.penalty_cost(excess),
+        lower_bound_cny=lower,
+        gap=gap,
+        iterations=iteration,
+        split_plants=split,
+        excess_t=_full(excess, capped, periods),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def periods_of(caps_t: Sequence[float | None]) -> list[int]:
+    return [t for t, cap in enumerate(caps_t) if cap is not None]
+
+
+def _full(values: np.ndarray, capped: list[int], periods: int) -> np.ndarray:
+    full = np.zeros(periods)
+    full[capped] = values
+    return full
+
+
+class _Master:
+    """The restricted master LP, kept in one HiGHS object and grown by columns.
+
+    Rows: one convexity row per plant (= 1), then one cap row per capped period.
+    Columns: the plans given so far, then one slack per cap.
+    """
+
+    def __init__(self, capped: list[int], caps_t, weights: np.ndarray) -> None:
+        self.capped = capped
+        self.weights = weights
+        self.highs = _new_highs()
+        self.plants = 0
+        self.owner: list[int] = []  # plant of each plan column
+        self.index_of: list[int] = []  # position of the column in its plant's list
+        self._count: dict[int, int] = {}
+        self.duals = np.zeros(0)
+        self.plant_duals = np.zeros(0)
+        self.caps = np.array([caps_t[t] for t in capped], dtype=float)
+        self.slacks = 0
+        self.values = np.zeros(0)
+
+    def add(self, plant: int, column: PlanColumn) -> None:
+        highs = self.highs
+        if plant >= self.plants:
+            msg = "plans must come for every plant from the first iteration"
+            raise UnexpectedError(msg)
+        rows = [plant] + [self.plants + k for k in range(len(self.capped))]
+        values = [1.0] + [float(column.emissions_t[t]) for t in self.capped]
+        highs.addCol(
+            column.cost_cny,
+            0.0,
+            highspy.kHighsInf,
+            len(rows),
+            np.array(rows, dtype=np.int32),
+            np.array(values),
+        )
+        self.owner.append(plant)
+        self.index_of.append(self._count.get(plant, 0))
+        self._count[plant] = self._count.get(plant, 0) + 1
+
+    def start(self, plants: int) -> None:
+        highs = self.highs
+        self.plants = plants
+        highs.addRows(
+            plants,
+            np.ones(plants),
+            np.ones(plants),
+            0,
+            np.zeros(plants, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        caps = len(self.capped)
+        highs.addRows(
+            caps,
+            np.full(caps, -highspy.kHighsInf),
+            self.caps,
+            0,
+            np.zeros(caps, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        for k, t in enumerate(self.capped):
+            highs.addCol(
+                PENALTY_CNY_PER_T * self.weights[t],
+                0.0,
+                highspy.kHighsInf,
+                1,
+                np.array([plants + k], dtype=np.int32),
+                np.array([-1.0]),
+            )
+        self.slacks = caps
+
+    def improves(self, plant: int, column: PlanColumn) -> bool:
+        """Whether the plan has a negative reduced cost at the last duals."""
+        if not len(self.plant_duals):
+            return True
+        reduced = column.cost_cny - self.plant_duals[plant]
+        reduced -= float(self.duals @ column.emissions_t[self.capped])
+        return reduced < -DEFAULT_TOLERANCE * max(1.0, abs(column.cost_cny))
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
+        highs = self.highs
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            msg = f"the master problem ended with {highs.modelStatusToString(highs.getModelStatus())}"
+            raise UnexpectedError(msg)
+        solution = highs.getSolution()
+        row_dual = np.array(solution.row_dual)
+        self.plant_duals = row_dual[: self.plants]
+        self.duals = row_dual[self.plants :]
+        values = np.array(solution.col_value)
+        self.values = values
+        excess = values[: self.slacks]
+        objective = float(highs.getInfo().objective_function_value)
+        return objective, self.duals, np.where(excess > 1e-9, excess, 0.0)
+
+    def penalty_cost(self, excess: np.ndarray) -> float:
+        return float(
+            sum(
+                PENALTY_CNY_PER_T * self.weights[t] * e
+                for t, e in zip(self.capped, excess, strict=True)
+            )
+        )
+
+    def plans(
+        self, columns: list[list[PlanColumn]]
+    ) -> tuple[list[PlanColumn], list[int]]:
+        weights: list[list[float]] = [[0.0] * len(c) for c in columns]
+        for j, (plant, k) in enumerate(zip(self.owner, self.index_of, strict=True)):
+            weights[plant][k] = float(self.values[self.slacks + j])
+        plans, split = [], []
+        for plant, (plant_columns, w) in enumerate(zip(columns, weights, strict=True)):
+            used = [k for k, wk in enumerate(w) if wk > 1e-9]
+            if len(used) > 1:
+                split.append(plant)
+            total = sum(w[k] for k in used)
+            plans.append(
+                PlanColumn.mix(
+                    [plant_columns[k] for k in used], [w[k] / total for k in used]
+                )
+            )
+        return plans, split
+
+
+def monolithic(
+    plants: Sequence[PathwayData], caps_t: Sequence[float | None]
+) -> tuple[float, np.ndarray, list[np.ndarray], np.ndarray]:
+    """All plants in one Pyomo model with the shared rows, for small fleets.
+
+    Returns the total discounted cost (CNY), the province's emissions per period
+    (t CO2e a year), each plant's emissions per period, and the shadow price of
+    each cap (CNY per t CO2e in its period's money, zero where slack or absent).
+    """
+    started = time.perf_counter()
+    fleet = pyo.ConcreteModel(name="fleet")
+    blocks = []
+    for i, data in enumerate(plants):
+        block = build_model(data)
+        block.objective.deactivate()
+        fleet.add_component(f"plant_{i}", block)
+        blocks.append(block)
+    periods = list(plants[0].periods)
+    capped = periods_of(caps_t)
+    fleet.objective = pyo.Objective(expr=sum(b.objective.expr for b in blocks))
+    fleet.cap = pyo.Constraint(
+        capped,
+        rule=lambda m, t: sum(b.emissions_t[t] for b in blocks) <= caps_t[t],
+    )
+    compiled = CompiledModel(fleet)
+    result = compiled.solve()
+    if result.status is not SolveStatus.OPTIMAL:
+        msg = f"the monolithic fleet model ended with status '{result.status}'"
+        raise SolverError(msg)
+    per_plant = [
+        np.array([pyo.value(b.emissions_t[t]) for t in periods]) for b in blocks
+    ]
+    prices = np.zeros(len(periods))
+    for t in capped:
+        prices[t] = -result.duals.get(fleet.cap[t], 0.0) / plants[0].period_weight(t)
+    logger.info(
+        "Monolithic | %d plants, %d rows in %.2f s",
+        len(plants),
+        len(compiled.rows),
+        time.perf_counter() - started,
+    )
+    return result.objective, sum(per_plant), per_plant, prices
