@@ -52,6 +52,10 @@ logger = logging.getLogger(__name__)
 # CNY per t CO2e charged on emissions over a cap in the master problem: far above
 # any abatement cost, so that slack is used only where no plan meets the cap.
 PENALTY_CNY_PER_T = 1.0e6
+# The master is solved in M CNY and kt CO2e, so that its numbers stay near 1 for
+# fleets of thousands of plants (HiGHS's tolerances are absolute).
+MASTER_COST_SCALE = 1e-6
+MASTER_EMISSION_SCALE = 1e-3
 DEFAULT_TOLERANCE = 1e-9
 
 
@@ -277,6 +281,7 @@ class _Master:
         self.duals = np.zeros(0)
         self.plant_duals = np.zeros(0)
         self.caps = np.array([caps_t[t] for t in capped], dtype=float)
+        self.caps *= MASTER_EMISSION_SCALE
         self.slacks = 0
         self.values = np.zeros(0)
 
@@ -286,9 +291,11 @@ class _Master:
             msg = "plans must come for every plant from the first iteration"
             raise UnexpectedError(msg)
         rows = [plant] + [self.plants + k for k in range(len(self.capped))]
-        values = [1.0] + [float(column.emissions_t[t]) for t in self.capped]
+        values = [1.0] + [
+            float(column.emissions_t[t]) * MASTER_EMISSION_SCALE for t in self.capped
+        ]
         highs.addCol(
-            column.cost_cny,
+            column.cost_cny * MASTER_COST_SCALE,
             0.0,
             highspy.kHighsInf,
             len(rows),
@@ -323,7 +330,7 @@ class _Master:
         )
         for k, t in enumerate(self.capped):
             highs.addCol(
-                PENALTY_CNY_PER_T * self.weights[t],
+                self._penalty(t),
                 0.0,
                 highspy.kHighsInf,
                 1,
@@ -341,20 +348,33 @@ class _Master:
         return reduced < -DEFAULT_TOLERANCE * max(1.0, abs(column.cost_cny))
 
     def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
+        """Cost (CNY), the cap rows' duals (CNY per t CO2e, before discounting by
+        the period's weight) and the emissions over each cap (t CO2e a year)."""
         highs = self.highs
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            msg = f"the master problem ended with {highs.modelStatusToString(highs.getModelStatus())}"
+            # A warm start gone wrong is solved again from scratch.
+            logger.debug("Coordinate | master solved again without its basis")
+            highs.clearSolver()
+            highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            status = highs.modelStatusToString(highs.getModelStatus())
+            msg = f"the master problem ended with {status}"
             raise UnexpectedError(msg)
         solution = highs.getSolution()
         row_dual = np.array(solution.row_dual)
-        self.plant_duals = row_dual[: self.plants]
-        self.duals = row_dual[self.plants :]
+        self.plant_duals = row_dual[: self.plants] / MASTER_COST_SCALE
+        self.duals = row_dual[self.plants :] * MASTER_EMISSION_SCALE / MASTER_COST_SCALE
         values = np.array(solution.col_value)
         self.values = values
-        excess = values[: self.slacks]
-        objective = float(highs.getInfo().objective_function_value)
-        return objective, self.duals, np.where(excess > 1e-9, excess, 0.0)
+        excess = values[: self.slacks] / MASTER_EMISSION_SCALE
+        objective = float(highs.getInfo().objective_function_value) / MASTER_COST_SCALE
+        return objective, self.duals, np.where(excess > 1e-6, excess, 0.0)
+
+    def _penalty(self, t: int) -> float:
+        """Master cost (M CNY) of one kt CO2e over period t's cap."""
+        per_t = PENALTY_CNY_PER_T * self.weights[t]
+        return per_t / MASTER_EMISSION_SCALE * MASTER_COST_SCALE
 
     def penalty_cost(self, excess: np.ndarray) -> float:
         return float(
@@ -394,20 +414,10 @@ def monolithic(
     each cap (CNY per t CO2e in its period's money, zero where slack or absent).
     """
     started = time.perf_counter()
-    fleet = pyo.ConcreteModel(name="fleet")
-    blocks = []
-    for i, data in enumerate(plants):
-        block = build_model(data)
-        block.objective.deactivate()
-        fleet.add_component(f"plant_{i}", block)
-        blocks.append(block)
+    fleet = monolithic_model(plants, caps_t)
+    blocks = fleet.plant_blocks
     periods = list(plants[0].periods)
     capped = periods_of(caps_t)
-    fleet.objective = pyo.Objective(expr=sum(b.objective.expr for b in blocks))
-    fleet.cap = pyo.Constraint(
-        capped,
-        rule=lambda m, t: sum(b.emissions_t[t] for b in blocks) <= caps_t[t],
-    )
     compiled = CompiledModel(fleet)
     result = compiled.solve()
     if result.status is not SolveStatus.OPTIMAL:
@@ -426,3 +436,24 @@ def monolithic(
         time.perf_counter() - started,
     )
     return result.objective, sum(per_plant), per_plant, prices
+
+
+def monolithic_model(
+    plants: Sequence[PathwayData], caps_t: Sequence[float | None]
+) -> pyo.ConcreteModel:
+    """One Pyomo model holding every plant's model as a block, their objectives
+    summed, and the shared cap rows ``cap[t]``."""
+    fleet = pyo.ConcreteModel(name="fleet")
+    blocks = []
+    for i, data in enumerate(plants):
+        block = build_model(data)
+        block.objective.deactivate()
+        fleet.add_component(f"plant_{i}", block)
+        blocks.append(block)
+    fleet.plant_blocks = blocks
+    fleet.objective = pyo.Objective(expr=sum(b.objective.expr for b in blocks))
+    fleet.cap = pyo.Constraint(
+        periods_of(caps_t),
+        rule=lambda m, t: sum(b.emissions_t[t] for b in blocks) <= caps_t[t],
+    )
+    return fleet
