@@ -67,7 +67,7 @@ def run(route: str, plants: int) -> dict:
         started = time.perf_counter()
         models = [PricedPlant(data.plant_data(i)) for i in range(plants)]
         row["build_s"] = time.perf_counter() - started
-        row["rows"] = sum(len(m.compiled.rows) for m in models)
+        row["rows"] = sum(m.rows for m in models)
     elif route in ("serial", "dask"):
         from mitigation.analysis.distributed import TaskRunner
         from mitigation.analysis.fleet import solve_fleet

@@ -27,8 +27,9 @@ its cost curve, where the monolithic LP also splits its adoption. The decomposed
 total cost and emissions therefore equal the monolithic ones to the tolerance.
 
 :class:`PricedPlant` keeps each plant's model compiled in HiGHS and re-solves it
-with new prices on its emission columns (warm-started), so a price iteration costs
-a re-solve, not a rebuild.
+with new prices on its emission columns, warm-started from its optimal basis at no
+price, so a price iteration costs a re-solve, not a rebuild, and the plan depends on
+the prices only (not on what the worker solved before).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from scipy import sparse
 
 from mitigation.exceptions import SolverError, UnexpectedError
 from mitigation.optimise.model import PathwayData, build_model
@@ -102,61 +104,96 @@ class PricedPlant:
 
     A price :math:`\\lambda_t` adds :math:`w_t \\lambda_t e_p / 1000` to the cost
     of every activity column :math:`x_{p,t}`; nothing else of the model changes.
+    Only the HiGHS object and sparse maps from columns to emissions and option
+    output are kept: the Pyomo model is let go once compiled.
     """
 
     def __init__(self, data: PathwayData) -> None:
-        self.data = data
+        self.product = data.network.product
         model = build_model(data)
-        self.compiled = CompiledModel(model)
-        highs = self.compiled.highs
-        self.offset = self.compiled.offset
-        self.base_cost = np.array(highs.getLp().col_cost_, dtype=float)
-        position = {id(var): j for j, var in enumerate(self.compiled.columns)}
+        compiled = CompiledModel(model)
+        self.highs = compiled.highs
+        self.rows = len(compiled.rows)
+        self.offset = compiled.offset
+        self.base_cost = np.array(self.highs.getLp().col_cost_, dtype=float)
+        position = {id(var): j for j, var in enumerate(compiled.columns)}
         network = data.network
         periods = list(data.periods)
         self.options = [o for o in network.options if o in model.P]
-        n = len(self.compiled.columns)
-        self.emission = np.zeros((len(periods), n))
-        self.made = np.zeros((len(self.options), len(periods), n))
-        self.supply = np.zeros((len(self.options), len(periods), n))
+        shape = (len(self.options), len(periods))
+        n = len(compiled.columns)
+        emission, made, supply = _Entries(), _Entries(), _Entries()
         for p in model.P:
             process = network.processes[p]
             for t in periods:
                 j = position.get(id(model.activity[p, t]))
                 if j is None:  # a process the compiler left out: never active
                     continue
-                self.emission[t, j] = process.emission_kg / 1000.0
+                emission.add(t, j, process.emission_kg / 1000.0)
                 for k, o in enumerate(self.options):
                     commodity = network.processes[o].reference_output
                     if commodity in process.outputs:
-                        self.supply[k, t, j] = process.outputs[commodity]
+                        row = k * shape[1] + t
+                        supply.add(row, j, process.outputs[commodity])
                         if p == o:
-                            self.made[k, t, j] = process.outputs[commodity]
+                            made.add(row, j, process.outputs[commodity])
         weights = np.array([data.period_weight(t) for t in periods])
-        self.price_gradient = self.emission * weights[:, None]
+        self.emission = emission.matrix((len(periods), n))
+        self.price_gradient = (
+            sparse.diags(weights) @ self.emission
+        ).T.tocsr()  # columns x periods
+        self.made = made.matrix((shape[0] * shape[1], n))
+        self.supply = supply.matrix((shape[0] * shape[1], n))
+        self.shape = shape
         self._indices = np.arange(n, dtype=np.int32)
+        # Every re-solve starts from the optimal basis at no price, whatever was
+        # solved before: the plan then depends on the prices alone, so a plant
+        # rebuilt on another worker gives the same plan as the one kept here (a
+        # plan is not unique where the plant is at a kink).
+        self._solve()
+        self.start_basis = self.highs.getBasis()
 
     def respond(self, prices_cny_per_t: np.ndarray) -> PlanColumn:
         """The plant's least-cost plan when period t's emissions cost
         ``prices_cny_per_t[t]`` CNY per t CO2e on top of its own costs."""
-        highs = self.compiled.highs
-        cost = self.base_cost + np.asarray(prices_cny_per_t) @ self.price_gradient
+        highs = self.highs
+        cost = self.base_cost + self.price_gradient @ np.asarray(prices_cny_per_t)
         highs.changeColsCost(len(cost), self._indices, cost)
-        highs.run()
-        status = highs.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            msg = (
-                f"a plant of {self.data.network.product} at prices "
-                f"{list(prices_cny_per_t)}: {highs.modelStatusToString(status)}"
-            )
-            raise SolverError(msg)
-        x = np.array(highs.getSolution().col_value)
+        highs.setBasis(self.start_basis)
+        x = self._solve(prices_cny_per_t)
         return PlanColumn(
             cost_cny=float(self.base_cost @ x + self.offset),
             emissions_t=self.emission @ x,
-            made=self.made @ x,
-            supply=self.supply @ x,
+            made=(self.made @ x).reshape(self.shape),
+            supply=(self.supply @ x).reshape(self.shape),
         )
+
+    def _solve(self, prices: np.ndarray | None = None) -> np.ndarray:
+        highs = self.highs
+        highs.run()
+        status = highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            at = "no price" if prices is None else f"prices {list(prices)}"
+            msg = f"a plant of {self.product} at {at}: {highs.modelStatusToString(status)}"
+            raise SolverError(msg)
+        return np.array(highs.getSolution().col_value)
+
+
+class _Entries:
+    """Coordinates and values of a sparse matrix, gathered one entry at a time."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.values: list[float] = []
+
+    def add(self, row: int, col: int, value: float) -> None:
+        self.rows.append(row)
+        self.cols.append(col)
+        self.values.append(value)
+
+    def matrix(self, shape: tuple[int, int]) -> sparse.csr_matrix:
+        return sparse.csr_matrix((self.values, (self.rows, self.cols)), shape=shape)
 
 
 @dataclass(frozen=True)
@@ -267,7 +304,7 @@ class _Master:
     """The restricted master LP, kept in one HiGHS object and grown by columns.
 
     Rows: one convexity row per plant (= 1), then one cap row per capped period.
-    Columns: the plans given so far, then one slack per cap.
+    Columns: one slack per cap, then the plans in the order they were given.
     """
 
     def __init__(self, capped: list[int], caps_t, weights: np.ndarray) -> None:
