@@ -146,3 +146,21 @@ def test_fleet_on_dask_equals_serial(runner: TaskRunner) -> None:
     pd.testing.assert_frame_equal(on_dask.plants, serial.plants)
     pd.testing.assert_frame_equal(on_dask.periods, serial.periods)
     assert on_dask.summary["price_iterations"] == serial.summary["price_iterations"]
+
+
+def test_a_running_scheduler_is_used_by_its_address(runner: TaskRunner) -> None:
+    """The same cluster reached by address, as --scheduler would reach it."""
+    address = runner._cluster.scheduler_address
+    assert address.startswith("tcp://127.0.0.1:")
+    seeds = item_seeds(5, 4)
+    with TaskRunner(scheduler=address) as remote:
+        assert remote.map(draw, seeds) == [draw(seed) for seed in seeds]
+        assert remote.report.where == address
+
+
+def test_the_local_cluster_closes_when_the_caller_fails() -> None:
+    with pytest.raises(KeyError), TaskRunner(workers=1) as local:
+        cluster = local._cluster
+        raise KeyError("the caller fails")
+    assert local._cluster is None
+    assert cluster.status.name == "closed"

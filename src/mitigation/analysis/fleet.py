@@ -37,6 +37,7 @@ from mitigation.optimise.model import PathwayData
 from mitigation.optimise.pathway import held, lowest_intensities, per_functional_unit
 from mitigation.policy.compare import prepare_with_policy
 from mitigation.process.footprint import footprint
+from mitigation.units import parse_quantity
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +127,6 @@ def resolve_fleet(fleet: Fleet, path: Path, root: Path) -> FleetData:
 
 
 def _amount(text: str, unit: str) -> float:
-    from mitigation.units import parse_quantity
-
     return parse_quantity(text, unit, "production")
 
 
@@ -250,10 +249,8 @@ def solve_fleet(
     token = f"{data.fleet.name}-{id(data)}-{next(_tokens)}"
     batches = _batches(data, runner)
     weights = [data.plant_data(0).period_weight(t) for t in range(len(data.years))]
-    iteration = [0]
 
     def respond(prices: np.ndarray) -> list[PlanColumn]:
-        iteration[0] += 1
         items = [
             PlantBatch(
                 token,
@@ -263,12 +260,7 @@ def solve_fleet(
             )
             for batch in batches
         ]
-
-        def progress(done: int, total: int) -> None:
-            if on_progress is not None:
-                on_progress(done, total)
-
-        answers = runner.map(respond_batch, items, progress, pin=True)
+        answers = runner.map(respond_batch, items, on_progress, pin=True)
         plans: list[PlanColumn | None] = [None] * len(data.plants)
         for batch_answers in answers:
             for index, plan in batch_answers:
