@@ -266,3 +266,21 @@ def test_fleet_command_prints_and_writes_tables(tmp_path: Path) -> None:
     written = sorted(p.name for p in tmp_path.iterdir())
     assert "guangdong_cement_priced.xlsx" in written
     assert "guangdong_cement_priced_plants.csv" in written
+
+
+def test_fleet_command_on_a_local_cluster(tmp_path: Path) -> None:
+    """Two worker processes; the scheduler's start-up messages are kept out."""
+    path = REPO / "scenarios" / "fleet" / "guangdong_cement_priced.yaml"
+    result = CliRunner().invoke(app, ["fleet", str(path), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "ran on local cluster (2 workers): 7 tasks, 0 retried" in result.output
+    assert "Scheduler at" not in result.output
+
+
+def test_fleet_command_refuses_a_scheduler_without_protocol() -> None:
+    path = REPO / "scenarios" / "fleet" / "guangdong_cement_priced.yaml"
+    result = CliRunner().invoke(
+        app, ["fleet", str(path), "--scheduler", "127.0.0.1:8786"]
+    )
+    assert result.exit_code == 1
+    assert "'127.0.0.1:8786' is not a scheduler address" in result.output

@@ -6,6 +6,7 @@ It shares the ``mitigation`` application and its error reporting (see
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from mitigation.cli import (
     _check_out,
     _export_tables,
     _reported,
+    _State,
     app,
     console,
     errors,
@@ -68,6 +70,8 @@ def fleet(
         data = resolve_fleet(load_fleet(fleet_file), fleet_file, root)
         network = data.archetypes[data.kinds[0]].network
         unit = f"kg CO2e per {network.functional_unit}"
+        if not serial:
+            _quiet_dask()
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -100,3 +104,15 @@ def fleet(
                 f"{report.retried} tasks were retried ({escape(report.where)})",
                 highlight=False,
             )
+
+
+def _quiet_dask() -> None:
+    """Keep the scheduler's start-up and per-task messages out of the output.
+
+    ``distributed`` sets its loggers' levels when it is first imported, so it is
+    imported here before they are lowered; ``--debug`` keeps them.
+    """
+    import distributed  # noqa: F401 - its import configures its loggers
+
+    if not _State.debug:
+        logging.getLogger("distributed").setLevel(logging.WARNING)
