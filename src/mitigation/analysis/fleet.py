@@ -154,7 +154,14 @@ def _archetype(
     return prepare_with_policy(scenario, root, str(path))
 
 
-def _caps(fleet, path, plants, kinds, archetypes, production):
+def _caps(
+    fleet: Fleet,
+    path: Path,
+    plants: list[PlantRow],
+    kinds: list[ArchetypeKey],
+    archetypes: dict[ArchetypeKey, PathwayData],
+    production: list[float],
+) -> tuple[list[float | None], list[float | None]]:
     """Targets per period in kg CO2e per functional unit, and the caps they make."""
     target = fleet.province.intensity_target
     periods = len(fleet.years)
