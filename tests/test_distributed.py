@@ -121,3 +121,46 @@ def test_scheduler_address_from_option_or_environment(monkeypatch) -> None:
     assert scheduler_address(None) is None
     with pytest.raises(InputError, match="not a scheduler address"):
         scheduler_address("127.0.0.1:8786")
+
+
+def test_fleet_on_dask_equals_serial(runner: TaskRunner) -> None:
+    """Twelve plants of the shipped Guangdong fleet, coupled by its target, give
+    the same tables on two workers as in this process, through every price
+    iteration (exact equality: the same solves in the same order per plant)."""
+    import pandas as pd
+
+    from conftest import REPO
+    from mitigation.analysis.fleet import resolve_fleet, solve_fleet
+    from mitigation.inputs.fleet import load_fleet
+
+    path = REPO / "scenarios" / "fleet" / "guangdong_cement.yaml"
+    fleet = load_fleet(path)
+    spec = fleet.plants.generate.model_copy(update={"count": 12})
+    fleet = fleet.model_copy(
+        update={"plants": fleet.plants.model_copy(update={"generate": spec})}
+    )
+    data = resolve_fleet(fleet, path, REPO)
+    on_dask = solve_fleet(data, runner)
+    with TaskRunner(serial=True) as serial_runner:
+        serial = solve_fleet(data, serial_runner)
+    pd.testing.assert_frame_equal(on_dask.plants, serial.plants)
+    pd.testing.assert_frame_equal(on_dask.periods, serial.periods)
+    assert on_dask.summary["price_iterations"] == serial.summary["price_iterations"]
+
+
+def test_a_running_scheduler_is_used_by_its_address(runner: TaskRunner) -> None:
+    """The same cluster reached by address, as --scheduler would reach it."""
+    address = runner._cluster.scheduler_address
+    assert address.startswith("tcp://127.0.0.1:")
+    seeds = item_seeds(5, 4)
+    with TaskRunner(scheduler=address) as remote:
+        assert remote.map(draw, seeds) == [draw(seed) for seed in seeds]
+        assert remote.report.where == address
+
+
+def test_the_local_cluster_closes_when_the_caller_fails() -> None:
+    with pytest.raises(KeyError), TaskRunner(workers=1) as local:
+        cluster = local._cluster
+        raise KeyError("the caller fails")
+    assert local._cluster is None
+    assert cluster.status.name == "closed"

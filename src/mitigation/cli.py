@@ -33,7 +33,12 @@ from mitigation.optimise.pathway import solve_pathway
 from mitigation.policy.compare import prepare_with_policy
 from mitigation.process.footprint import footprint as evaluate_footprint
 from mitigation.process.network import Setting, load_network
-from mitigation.report.files import export_pathway, footprint_json, footprint_records
+from mitigation.report.files import (
+    export_pathway,
+    export_tables,
+    footprint_json,
+    footprint_records,
+)
 from mitigation.report.tables import footprint_table, pathway_view
 
 app = typer.Typer(
@@ -232,8 +237,16 @@ def solve(
 
 
 def _export(pathway, out: Path, stem: str) -> None:
+    _write_files(lambda: export_pathway(pathway, out, stem), out)
+
+
+def _export_tables(tables, out: Path, stem: str) -> None:
+    _write_files(lambda: export_tables(tables, out, stem), out)
+
+
+def _write_files(write, out: Path) -> None:
     try:
-        written = export_pathway(pathway, out, stem)
+        written = write()
     except OSError as err:
         raise input_error(
             f"--out {out}",
@@ -401,7 +414,12 @@ def main() -> None:
     app()
 
 
-# The commands that search instrument levels and those for enterprise data live in
-# their own modules and add themselves to ``app``; importing them last lets them use
-# what this module defines.
-from mitigation import cli_certify, cli_levels, cli_sensitivity  # noqa: E402, F401
+# The commands that search instrument levels, those for enterprise data, the
+# sensitivity and the fleet commands live in their own modules and add themselves to
+# ``app``; importing them last lets them use what this module defines.
+from mitigation import (  # noqa: E402, F401
+    cli_certify,
+    cli_fleet,
+    cli_levels,
+    cli_sensitivity,
+)

@@ -67,14 +67,18 @@ class TargetUnreachableError(MitigationError):
     """
 
     def __init__(
-        self, shortfalls: list[tuple[int, float, float]], unit: str, where: str = ""
+        self,
+        shortfalls: list[tuple[int, float, float]],
+        unit: str,
+        where: str = "",
+        field: str = "targets",
     ) -> None:
         self.shortfalls = shortfalls
         self.unit = unit
         self.where = where
         heading = "no combination of options meets the intensity target:"
         lines = [
-            f"{where}, field 'targets': {heading}" if where else heading.capitalize()
+            f"{where}, field '{field}': {heading}" if where else heading.capitalize()
         ]
         for year, target, lowest in shortfalls:
             lines.append(

@@ -14,7 +14,8 @@ Where the work runs:
   able to import ``mitigation`` (install the package there);
 - otherwise the address in the environment variable ``MITIGATION_DASK_SCHEDULER``;
 - otherwise a local cluster started for the run on the loopback interface: one
-  worker process per core (or ``workers``), one thread each, no dashboard.
+  worker process per core (or ``workers``), one thread each, the scheduler's
+  status pages on a free port (8787 may be taken by another cluster).
 
 A task that raises is run again up to ``retries`` times (Dask's ``retries=``); a
 task whose worker dies is moved to another worker by the scheduler (up to Dask's
@@ -170,7 +171,7 @@ class TaskRunner:
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: 8787 may be taken
                 silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster)

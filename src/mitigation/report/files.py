@@ -65,8 +65,14 @@ def current_umask() -> int:
 
 def export_pathway(pathway: Pathway, directory: Path, stem: str) -> list[Path]:
     """Write every table as CSV and all of them as one Excel workbook."""
+    return export_tables(pathway.tables(), directory, stem)
+
+
+def export_tables(
+    tables: dict[str, pd.DataFrame], directory: Path, stem: str
+) -> list[Path]:
+    """Write each table as ``<stem>_<name>.csv`` and all as ``<stem>.xlsx``."""
     written = []
-    tables = pathway.tables()
     for name, table in tables.items():
         path = directory / f"{stem}_{name}.csv"
         atomic_write(path, lambda p, t=table: t.to_csv(p, index=False))
