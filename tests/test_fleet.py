@@ -215,15 +215,23 @@ def write_without_rows(root: Path, plants: str, rows: tuple[int, ...]) -> Path:
     return root
 
 
-def test_one_target_cannot_hold_two_products(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "intensity_target: {unit: kg/t, 2025: 600}",
+        'carbon_price: {price: "100 CNY/t"}',
+    ],
+)
+def test_a_fleet_holds_one_product(tmp_path: Path, setting: str) -> None:
+    """The province's intensity adds the plants' output: t of cement and t of
+    profile, or motorcycles, do not add up, under a target or a price."""
     plants = """\
         name,product,production
         kiln,cement,1 Mt/yr
         press,aluminium_profile,30 kt/yr
         """
-    target = "intensity_target: {unit: kg/t, 2025: 600}"
-    path = write_fleet(tmp_path, target, plants, region="guangdong")
-    with pytest.raises(InputError, match="one intensity target cannot hold"):
+    path = write_fleet(tmp_path, setting, plants, region="guangdong")
+    with pytest.raises(InputError, match="a fleet holds plants of one product"):
         resolve_fleet(load_fleet(path), path, REPO)
 
 

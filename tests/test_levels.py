@@ -211,12 +211,12 @@ def test_macc_command_writes_both_curves(tiny_root: Path, tmp_path) -> None:
     result = run(tiny_root, "macc", str(tiny_root / "tiny.yaml"), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "523" in result.output  # the combined run's abatement, t a year
-    html = (out / "tiny.html").read_text(encoding="utf-8")
+    html = (out / "macc_tiny.html").read_text(encoding="utf-8")
     assert "plotly" in html and "efficient_make" in html
     assert sorted(p.name for p in out.iterdir()) == [
-        "tiny.html",
-        "tiny_options.csv",
-        "tiny_steps.csv",
+        "macc_tiny.html",
+        "macc_tiny_options.csv",
+        "macc_tiny_steps.csv",
     ]
 
 

@@ -65,3 +65,52 @@ def test_national_ets_with_grandfathered_allocation_lowers_enterprise_cost(
     assert national["enterprise_cost_mcny"] <= (
         comparison.loc["reference", "enterprise_cost_mcny"] + 1e-9
     )
+
+
+def test_compare_refuses_scenarios_of_another_product(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from mitigation.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "--root",
+            str(REPO),
+            "compare",
+            str(REPO / "scenarios" / "cement_guangdong.yaml"),
+            str(REPO / "scenarios" / "motorcycle_chongqing.yaml"),
+            "--social-rate",
+            "0.08",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "motorcycle_chongqing.yaml: is a scenario of motorcycle" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_two_plants_results_in_one_folder_do_not_overwrite(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from mitigation.cli import app
+
+    runner = CliRunner()
+    for plant in ("cement_guangdong", "aluminium_chongqing"):
+        folder = REPO / "scenarios" / "policy" / plant
+        result = runner.invoke(
+            app,
+            [
+                "--root",
+                str(REPO),
+                "macc",
+                str(folder / "reference.yaml"),
+                "--out",
+                str(tmp_path),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {
+        "macc_cement_guangdong_reference.html",
+        "macc_aluminium_chongqing_reference.html",
+    } <= names

@@ -24,6 +24,7 @@ from mitigation.exceptions import (
     BUG_REPORT_HINT,
     InputError,
     MitigationError,
+    Problem,
     TargetUnreachableError,
     input_error,
 )
@@ -271,6 +272,36 @@ def _check_distinct_stems(paths: list[Path]) -> None:
         seen[path.stem] = path
 
 
+def result_stem(path: Path) -> str:
+    """The name result files of a scenario file carry: its own, or its folder's
+    for a policy folder's ``reference.yaml``, so that two plants' results written
+    to one folder never overwrite each other."""
+    if path.stem == "reference" and path.parent.name:
+        return f"{path.parent.name}_reference"
+    return path.stem
+
+
+def _check_one_plant(checked: list, reference: Path) -> None:
+    """Instruments are compared on one plant: one product, grade and kind of plant."""
+    plant = {
+        p: (d.network.product, d.network.grade, d.network.plant_type)
+        for p, _, d in checked
+    }
+    problems = [
+        Problem(
+            str(path),
+            f"is a scenario of {key[0]} ({key[1]}), not of the reference's "
+            f"{plant[reference][0]} ({plant[reference][1]})",
+            "compare instruments on one plant: give scenarios of the reference's "
+            "product, grade and kind of plant",
+        )
+        for path, key in plant.items()
+        if key != plant[reference]
+    ]
+    if problems:
+        raise InputError(problems)
+
+
 def _check_out(out: Path) -> None:
     """Refuse an --out that names a file, before anything is solved."""
     existing = next((folder for folder in (out, *out.parents) if folder.exists()), None)
@@ -374,7 +405,14 @@ def compare(
         paths = list(unique.values())
         reference_path = paths[0]
         _check_distinct_stems(paths)
+        if social_rate is not None and not 0.0 <= social_rate <= 1.0:
+            raise input_error(
+                f"--social-rate {social_rate:g}",
+                "is not a discount rate between 0 and 1",
+                "write the social discount rate as a fraction, e.g. 0.08",
+            )
         checked = _checked_scenarios(paths, root)
+        _check_one_plant(checked, reference_path)
         rate = social_rate
         if rate is None:
             rate = next(
@@ -403,7 +441,9 @@ def compare(
             )
         )
         if out is not None:
-            written = export_comparison(tables, out, f"compare_{reference_path.stem}")
+            written = export_comparison(
+                tables, out, f"compare_{result_stem(reference_path)}"
+            )
             errors.print(
                 f"Wrote {len(written)} files to {escape(str(out))}", highlight=False
             )

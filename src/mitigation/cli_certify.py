@@ -57,7 +57,11 @@ def template(
         ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option(help="With --fill-from: the year to fill.")
+        int | None,
+        typer.Option(
+            help="The reporting year for the cover (with --fill-from, the "
+            "year whose data are filled in)."
+        ),
     ] = None,
     as_planned: Annotated[
         bool,
@@ -87,6 +91,12 @@ def template(
                 "names neither an Excel workbook nor a CSV file",
                 "end the file name in .xlsx or .csv",
             )
+        if fill_from is not None and (grade or plant_type):
+            raise input_error(
+                "--grade/--plant-type",
+                "the scenario of --fill-from sets the grade and kind of plant",
+                "leave --grade and --plant-type out, or --fill-from",
+            )
         if fill_from is not None:
             if year is None:
                 raise input_error(
@@ -102,7 +112,7 @@ def template(
                 )
         else:
             layout = load_layout(root, product, grade, plant_type)
-            entries = Entries()
+            entries = Entries(cover={"year": str(year)} if year else {})
         writer = write_workbook if suffix == ".xlsx" else write_csv
         try:
             writer(layout, out, lang.value, entries)

@@ -23,6 +23,7 @@ from mitigation.cli import (
     console,
     errors,
     project_root,
+    result_stem,
 )
 from mitigation.exceptions import input_error
 from mitigation.inputs.scenario import load_scenario
@@ -132,6 +133,12 @@ def calibrate(
         if target is not None:
             kg = per_functional_unit(target, base.data.network, "kg", "--target")
             goal = [kg if year is None or y >= year else None for y in base.data.years]
+        if upper is not None and not upper > 0:
+            raise input_error(
+                f"--upper {upper:g}",
+                "the highest level searched must be above zero",
+                "give a positive level, or leave --upper out",
+            )
         lever = _lever(instrument, base, label_threshold, upper, _scopes(scopes))
         with console.status(f"Searching the {lever.name} level…"):
             found = levels.calibrate(base, lever, goal)
@@ -199,7 +206,7 @@ def break_even(
         frame.insert(1, "levelised_cny_per_t", curve["cost_cny_per_t"])
         console.print(break_even_table(frame, columns))
         if out is not None:
-            path = out / f"{scenario_file.stem}_break_even.csv"
+            path = out / f"{result_stem(scenario_file)}_break_even.csv"
             atomic_write(path, lambda p: frame.to_csv(p))
             errors.print(f"Wrote {escape(str(path))}", highlight=False)
 
@@ -249,7 +256,8 @@ def macc(
         )
         if out is not None:
             title = f"Marginal abatement cost curves: {scenario.name}, {chosen}"
-            written = export_macc(options, steps, out, scenario_file.stem, title)
+            stem = f"macc_{result_stem(scenario_file)}"
+            written = export_macc(options, steps, out, stem, title)
             errors.print(
                 f"Wrote {len(written)} files to {escape(str(out))}", highlight=False
             )
@@ -289,11 +297,18 @@ def certify_plan(
             kg = label_threshold(root, data)
         else:
             kg = per_functional_unit(threshold, data.network, "kg", "--threshold")
+        if not kg > 0:
+            raise input_error(
+                f"--threshold {threshold}",
+                "a label threshold must be above zero",
+                "give the footprint per functional unit the label allows, e.g. '560 kg/t'",
+            )
         plan = certification_plan(data, kg, by, scenario.name, str(scenario_file))
         for part in certification_view(plan):
             console.print(part)
         if out is not None:
-            written = export_pathway(plan.plan, out, f"{scenario_file.stem}_label")
+            stem = f"{result_stem(scenario_file)}_label"
+            written = export_pathway(plan.plan, out, stem)
             errors.print(
                 f"Wrote {len(written)} files to {escape(str(out))}", highlight=False
             )

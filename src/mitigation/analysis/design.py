@@ -160,6 +160,14 @@ def sample(
         )
     if n < 1:
         raise input_error("-N", f"must be at least 1, found {n}", "give a sample size")
+    if method is Method.MORRIS and (levels < 2 or levels % 2):
+        # Morris's trajectories step by half the grid: an odd number of levels
+        # samples the grid unevenly, and one level does not move at all.
+        raise input_error(
+            f"--levels {levels}",
+            "Morris needs an even number of grid levels, at least 2",
+            "use 4 (the usual choice) or another even number",
+        )
     params = tuple(parameters)
     notes: list[str] = []
     names = [p.name for p in params]

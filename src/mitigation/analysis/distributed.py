@@ -162,7 +162,15 @@ class TaskRunner:
         from distributed import Client, LocalCluster
 
         if self.address is not None:
-            self._client = Client(self.address)
+            try:
+                self._client = Client(self.address, timeout="10s")
+            except OSError as err:
+                raise input_error(
+                    f"--scheduler {self.address}",
+                    f"no Dask scheduler answers there ({err})",
+                    "check the address and that the scheduler runs, or run with "
+                    "--serial",
+                ) from err
             self.report.where = self.address
         else:
             count = self.workers or os.cpu_count() or 1

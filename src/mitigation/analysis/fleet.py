@@ -165,16 +165,17 @@ def _caps(
     """Targets per period in kg CO2e per functional unit, and the caps they make."""
     target = fleet.province.intensity_target
     periods = len(fleet.years)
-    if target is None:
-        return [None] * periods, [None] * periods
     products = sorted({p.product for p in plants})
     if len(products) > 1:
+        # The province's intensity adds the fleet's output, which must be counted in
+        # one functional unit (tonnes of cement and motorcycles do not add up).
         raise input_error(
-            f"{path}, field 'province.intensity_target'",
-            f"one intensity target cannot hold plants of {', '.join(products)} together",
-            "give a fleet with a province-wide intensity target plants of one product, "
-            "or price the fleet with province.carbon_price",
+            f"{path}, field 'plants'",
+            f"a fleet holds plants of one product, found {', '.join(products)}",
+            "make one fleet file per product",
         )
+    if target is None:
+        return [None] * periods, [None] * periods
     network = archetypes[kinds[0]].network
     here = f"{path}, field 'province.intensity_target.unit'"
     kg = per_functional_unit(f"1 {target.unit}", network, "kg", here)

@@ -124,6 +124,16 @@ Rows = dict[str, dict[str, dict[str, Cell]]]
 def _read_sheets(path: Path, lang: Language) -> Rows:
     if not path.is_file():
         raise InputError([Problem(str(path), term("problem.no_file", lang))])
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    term("problem.not_a_template_file", lang),
+                    term("fix.not_a_workbook", lang),
+                )
+            ]
+        )
     try:
         if path.suffix.lower() == ".csv":
             return _read_csv(path, lang)

@@ -45,7 +45,7 @@ class Monitoring:
 def check_one_plant(filled: list[FilledTemplate], lang: Language) -> None:
     """Refuse templates of several plants or products, or two of one year."""
     problems = []
-    plants = {(f.plant, f.layout.product, f.layout.grade) for f in filled}
+    plants = {(f.plant, f.layout.product, f.layout.grade, f.region) for f in filled}
     if len(plants) > 1:
         found = "; ".join(" / ".join(p) for p in sorted(plants))
         problems.append(
@@ -92,6 +92,22 @@ def monitor(
     plan = None
     if scenario_path is not None:
         scenario = load_scenario(scenario_path)
+        layout = first.layout
+        if (scenario.product, scenario.grade or layout.spec.default_grade) != (
+            layout.product,
+            layout.grade,
+        ):
+            raise InputError(
+                [
+                    Problem(
+                        f"--scenario {scenario_path}",
+                        f"is a scenario of {scenario.product} "
+                        f"({scenario.grade or layout.spec.default_grade}), the "
+                        f"templates are of {layout.product} ({layout.grade})",
+                        "give the scenario of the plant the templates report",
+                    )
+                ]
+            )
         plan = solve_pathway(
             prepare_with_policy(scenario, root, str(scenario_path)), scenario.name
         )

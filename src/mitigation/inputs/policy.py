@@ -8,6 +8,8 @@ Every instrument is optional, and several can be combined in one scenario; see
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 Schedule = StrictStr | dict[StrictInt, StrictStr]
@@ -21,7 +23,7 @@ class CarbonPrice(Strict):
     """A price on covered emissions, with optional intensity-based free allocation."""
 
     price: Schedule
-    covered_scopes: list[int] = Field(default=[1], min_length=1)
+    covered_scopes: list[Literal[1, 2, 3]] = Field(default=[1], min_length=1)
     # Benchmark per functional unit ("540 kg/t"), or "baseline": the plant's own
     # covered intensity as it is, allowances grandfathered per unit of output.
     free_allocation: Schedule | None = None

@@ -181,11 +181,22 @@ class CompiledModel:
             return SolveResult(status, float("nan"), runtime, iterations)
         solution = self.highs.getSolution()
         values = np.asarray(solution.col_value)
+        if len(values) != len(self.columns):
+            # HiGHS reports an optimum without a full solution when the numbers are
+            # beyond what it can scale (amounts of 1e30): that is no answer.
+            highs_logger.debug(
+                "HiGHS returned %d of %d values", len(values), len(self.columns)
+            )
+            return SolveResult(SolveStatus.ERROR, float("nan"), runtime, iterations)
         if load:
             for var, value in zip(self.columns, values.tolist(), strict=True):
                 var.set_value(value, skip_validation=True)
         duals: dict = {}
-        if with_duals and solution.dual_valid:
+        if (
+            with_duals
+            and solution.dual_valid
+            and len(solution.row_dual) == len(self.rows)
+        ):
             for row, dual in zip(self.rows, solution.row_dual, strict=True):
                 duals[row.constraint] = duals.get(row.constraint, 0.0) + dual
         objective = float(info.objective_function_value) + self.offset

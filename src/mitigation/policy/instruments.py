@@ -83,7 +83,19 @@ class _PriceTable:
     def per_tonne(self, text: str, where: str) -> float:
         """CNY per t CO2e: an amount with its unit, or the id of a carbon price."""
         if PRICE_ID.fullmatch(text.strip()) is None:
-            return parse_quantity(text, "CNY/t", where)
+            price = parse_quantity(text, "CNY/t", where)
+            if price < 0:
+                raise InputError(
+                    [
+                        Problem(
+                            where,
+                            f"a carbon price must not be negative, found '{text}'",
+                            "write the price per t CO2e, e.g. '95 CNY/t'; a subsidy "
+                            "for abatement is the retrofit reward or a capital subsidy",
+                        )
+                    ]
+                )
+            return price
         if self.factors is None:
             raise InputError(
                 [Problem(where, f"'{text}' is not an amount", "write it as '95 CNY/t'")]

@@ -58,7 +58,7 @@ def study_view(
             table.add_column(column, justify="right")
         for _, row in rows.iterrows():
             table.add_row(
-                row["parameter"], *(f"{row[c]:,.4g}" for c in SHOWN[design.method])
+                row["parameter"], *(_number(row[c]) for c in SHOWN[design.method])
             )
         parts.append(table)
     if analysis.failed:
@@ -67,6 +67,11 @@ def study_view(
         if outputs is None or output in outputs:
             parts.append(Text(f"  {output}: no indices ({reason})"))
     return Group(*parts)
+
+
+def _number(value: float) -> str:
+    """An index as printed: estimates below 1e-12 are the sampling's zero."""
+    return "0" if abs(value) < 1e-12 else f"{value:,.4g}"
 
 
 def study_figures(design: Design, analysis: Analysis) -> dict[str, go.Figure]:

@@ -154,6 +154,10 @@ TERMS: dict[str, tuple[str, str]] = {
         "cannot be read as an Excel workbook or a CSV template ({reason})",
         "无法读取为 Excel 工作簿或 CSV 模板（{reason}）",
     ),
+    "problem.not_a_template_file": (
+        "is neither an Excel workbook (.xlsx) nor a CSV form (.csv)",
+        "既不是 Excel 工作簿（.xlsx），也不是 CSV 表（.csv）",
+    ),
     "fix.not_a_workbook": (
         "save the filled template as .xlsx or .csv and try again",
         "请将填好的模板另存为 .xlsx 或 .csv 后重试",
@@ -234,8 +238,9 @@ TERMS: dict[str, tuple[str, str]] = {
         "CSV 文件缺少列：{columns}",
     ),
     "fix.csv_columns": (
-        "use the CSV written by 'mitigation template --format csv' and keep its header",
-        "请使用“mitigation template --format csv”生成的 CSV，并保留表头",
+        "use the CSV written by 'mitigation template PRODUCT --out FILE.csv', saved "
+        "with commas, and keep its header",
+        "请使用“mitigation template 产品 --out 文件.csv”生成的 CSV（以逗号分隔），并保留表头",
     ),
     "problem.duplicate_row": (
         "the row '{key}' appears twice (first at {first})",
@@ -247,8 +252,8 @@ TERMS: dict[str, tuple[str, str]] = {
         "产品产量必须大于零",
     ),
     "problem.mixed_plants": (
-        "the templates are of different plants or products ({found})",
-        "模板属于不同工厂或产品（{found}）",
+        "the templates are of different plants, products or regions ({found})",
+        "模板属于不同工厂、产品或地区（{found}）",
     ),
     "fix.mixed_plants": (
         "monitor one plant and product grade at a time",
