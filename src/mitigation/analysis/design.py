@@ -150,11 +150,14 @@ def sample(
     seed: int,
     second_order: bool = False,
     levels: int = 4,
+    where: str = "scenario",
 ) -> Design:
-    """A design of ``n`` base samples (Sobol, Morris trajectories) for ``method``."""
+    """A design of ``n`` base samples (Sobol, Morris trajectories) for ``method``.
+
+    ``where`` names the scenario file in messages."""
     if not parameters:
         raise input_error(
-            "scenario, field 'uncertain'",
+            f"{where}, field 'uncertain'",
             "declares no uncertain parameters",
             "add an 'uncertain:' list to the scenario (see scenarios/README.md)",
         )
@@ -205,7 +208,7 @@ def sample(
         )
         n = len(values)
     samples = pd.DataFrame(values, columns=names)
-    _check_values(params, samples)
+    _check_values(params, samples, where)
     logger.info(
         "Sensitivity | %s design | %d parameters, %d evaluations, seed %d",
         method.value,
@@ -230,12 +233,12 @@ def _one_at_a_time(k: int) -> np.ndarray:
 
 
 def _check_values(
-    params: tuple[UncertainParameter, ...], samples: pd.DataFrame
+    params: tuple[UncertainParameter, ...], samples: pd.DataFrame, file: str
 ) -> None:
     """Refuse a design with negative factors or discount rates outside [0, 1]."""
     for i, parameter in enumerate(params):
         column = samples[parameter.name]
-        where = f"scenario, field 'uncertain.{i}.distribution'"
+        where = f"{file}, field 'uncertain.{i}.distribution'"
         if parameter.kind == "discount_rate" and not column.between(0, 1).all():
             raise input_error(
                 where,

@@ -85,7 +85,15 @@ def prepare_study(
     data = prepare_with_policy(scenario, root, str(scenario_path))
     spec = load_model_file(root / "models" / f"{scenario.product}.yaml")
     check_parameters(scenario.uncertain, data, spec, str(scenario_path))
-    design = sample(list(scenario.uncertain), method, n, seed, second_order, levels)
+    design = sample(
+        list(scenario.uncertain),
+        method,
+        n,
+        seed,
+        second_order,
+        levels,
+        where=str(scenario_path),
+    )
     return Study(scenario.name, data, spec, design, label_threshold_or_none(root, data))
 
 

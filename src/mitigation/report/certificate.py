@@ -94,7 +94,7 @@ def certification_tables(
                     term(f"quality.{q}", lang) if q != "not stated" else "-"
                     for q in cert.quality.index
                 ],
-                term("col.share", lang): cert.quality.to_numpy(),
+                term("col.share_percent", lang): _percent(cert.quality.to_numpy()),
             }
         ),
     }
@@ -147,7 +147,7 @@ def _closing_table(cert: Certification, lang: Language) -> pd.DataFrame:
             term("col.option", lang): [
                 process_label(spec, name, lang) for name in closing.options.index
             ],
-            term("col.share", lang): closing.options.to_numpy(),
+            term("col.share_percent", lang): _percent(closing.options.to_numpy()),
         }
     )
     cost = term(
@@ -292,11 +292,17 @@ def _stage_chart(cert: Certification, lang: Language) -> str:
     return figure.to_html(full_html=False, include_plotlyjs="inline")
 
 
+def _percent(shares) -> np.ndarray:
+    """Shares as percentages, rounded to a tenth: 0.3102 is 31.0."""
+    return np.round(np.asarray(shares, dtype=float) * 100.0, 1)
+
+
 def monitoring_tables(
     mon: Monitoring, root: Path, lang: Language
 ) -> dict[str, pd.DataFrame]:
     spec = load_model_file(root / "models" / f"{mon.product}.yaml")
     years = mon.years.reset_index()
+    years["measured_share"] = _percent(years["measured_share"].to_numpy())
     years.columns = [
         term("col.year", lang),
         term("col.intensity", lang),
@@ -307,6 +313,8 @@ def monitoring_tables(
     ]
     measures = mon.measures.copy()
     measures["option"] = [process_label(spec, o, lang) for o in measures["option"]]
+    for column in ("implemented_share", "planned_share"):
+        measures[column] = _percent(measures[column].to_numpy(dtype=float))
     measures.columns = [
         term("col.option", lang),
         term("col.year", lang),
