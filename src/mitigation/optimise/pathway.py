@@ -191,7 +191,11 @@ def read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathwa
         )
         for t in periods
     }
-    rows = [_period_row(data, model, result, t, activity, baseline) for t in periods]
+    at_baseline = baseline_costs(data)
+    rows = [
+        _period_row(data, model, result, t, activity, baseline, at_baseline[t])
+        for t in periods
+    ]
     table = pd.DataFrame(rows).set_index("year")
     adoption, capacity = _adoption(data, model, activity)
     return Pathway(
@@ -215,7 +219,9 @@ def read_pathway(data: PathwayData, model, result, scenario_name: str) -> Pathwa
     )
 
 
-def _period_row(data: PathwayData, model, result, t: int, activity, baseline) -> dict:
+def _period_row(
+    data: PathwayData, model, result, t: int, activity, baseline, baseline_cny: float
+) -> dict:
     year = data.years[t]
     units = data.functional_units(t)
     emissions_t = emissions_t_per_yr(data, activity[year])
@@ -235,7 +241,7 @@ def _period_row(data: PathwayData, model, result, t: int, activity, baseline) ->
         "abatement_t_per_yr": (baseline.total_kg - intensity) * units / 1000.0,
         "energy_kgce_per_fu": _energy_kgce(data, activity[year]) / units,
         **_annual_costs(data, activity[year], model, t),
-        "baseline_cost_cny_per_yr": baseline_cost(data, t),
+        "baseline_cost_cny_per_yr": baseline_cny,
         "binding": target_price > BINDING_TOLERANCE,
         "shadow_price_cny_per_t": (
             target_price if target_price > BINDING_TOLERANCE else math.nan
@@ -291,16 +297,11 @@ def _settings(data: PathwayData) -> dict[str, str]:
     return {key: value for key, value in settings.items() if value}
 
 
-def baseline_cost(data: PathwayData, t: int) -> float:
-    """CNY a year the plant as it is would cost in period t: purchases, surcharges
-    and carbon payments, at the period's prices and instruments."""
-    return baseline_costs(data)[t]
-
-
 def baseline_costs(
     data: PathwayData, baseline_per_fu: Mapping[str, float] | None = None
 ) -> list[float]:
-    """:func:`baseline_cost` of every period.
+    """CNY a year the plant as it is would cost in each period: purchases,
+    surcharges and carbon payments, at the period's prices and instruments.
 
     ``baseline_per_fu`` is the network's baseline activity, when the caller has it
     (it depends on the network's coefficients only, not on prices or factors); a
