@@ -102,27 +102,6 @@ class ActivityReader:
         return dict(zip(self.options, shares.clip(min=0.0).tolist(), strict=True))
 
 
-def _adoption(
-    data: PathwayData, last_activity: Mapping[str, float]
-) -> dict[str, float]:
-    """Share of its commodity each option makes, from one period's activities."""
-    network, shares = data.network, {}
-    for option in data.terms:
-        if option in data.excluded:
-            continue
-        commodity = network.processes[option].reference_output
-        made = sum(
-            level * network.processes[name].outputs.get(commodity, 0.0)
-            for name, level in last_activity.items()
-        )
-        own = (
-            last_activity.get(option, 0.0)
-            * network.processes[option].outputs[commodity]
-        )
-        shares[option] = max(own / made, 0.0) if made > 0 else 0.0
-    return shares
-
-
 def _outputs(
     data: PathwayData,
     total_cost_cny: float,
@@ -169,12 +148,19 @@ def pathway_outputs(
     """The analysed outputs of one solved pathway."""
     if baseline_per_fu is None:
         baseline_per_fu = data.network.baseline_activity().to_dict()
-    last = pathway.activity[data.years[-1]].to_dict()
+    last, adopted = data.years[-1], pathway.adoption
+    shares = {
+        option: max(float(adopted.loc[option, last]), 0.0)
+        if option in adopted.index
+        else 0.0
+        for option in data.terms
+        if option not in data.excluded
+    }
     return _outputs(
         data,
         pathway.total_cost_mcny * 1e6,
         pathway.periods["emissions_t_per_yr"].to_numpy(),
-        _adoption(data, last),
+        shares,
         baseline_per_fu,
         threshold_kg_per_fu,
     )
