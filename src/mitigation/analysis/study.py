@@ -27,6 +27,7 @@ from mitigation.analysis.sensitivity import (
 from mitigation.inputs.model_file import ModelFile, load_model_file
 from mitigation.inputs.scenario import load_scenario
 from mitigation.optimise.model import PathwayData
+from mitigation.policy.certification import shipped_threshold
 from mitigation.policy.compare import prepare_with_policy
 
 logger = logging.getLogger(__name__)
@@ -63,13 +64,8 @@ def label_threshold_or_none(root: Path, data: PathwayData) -> float | None:
     """The scenario's label threshold: its premium's, else the shipped one, if any."""
     if data.economics.label is not None:
         return data.economics.label.threshold_kg_per_fu
-    from mitigation.exceptions import InputError
-    from mitigation.policy.certification import label_threshold
-
-    try:
-        return label_threshold(root, data)
-    except InputError:
-        return None
+    found = shipped_threshold(root, data.network)
+    return None if found is None else found[0]
 
 
 def prepare_study(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,18 +33,15 @@ from mitigation.certification.filled import FilledTemplate
 from mitigation.certification.layout import (
     QUALITIES,
     Kind,
-    Layout,
     made_per_fu,
-    process_emission_per_output,
     purchase_process,
 )
 from mitigation.exceptions import TargetUnreachableError
 from mitigation.inputs.scenario import Scenario
-from mitigation.inputs.tables import read_table
-from mitigation.optimise.pathway import per_functional_unit, prepare, solve_pathway
-from mitigation.policy.certification import LabelThresholdRow
+from mitigation.optimise.pathway import prepare, solve_pathway
+from mitigation.policy.certification import shipped_threshold
 from mitigation.process.footprint import Footprint, footprint
-from mitigation.process.network import Network, Scope, Setting, load_network
+from mitigation.process.network import Network, Process, Scope, Setting, load_network
 
 logger = logging.getLogger(__name__)
 
@@ -132,8 +130,8 @@ def footprint_trail(
             )
             rows.append({**row, "reported": amount})
         elif datum.kind is Kind.OUTPUT and amount > 0:
-            per_unit = _process_emission_at_shares(
-                filled, network, baseline, datum.commodity, datum.sheet
+            per_unit = at_reported_shares(
+                filled, network, baseline, datum.commodity, _process_emission
             )
             if per_unit > 0:
                 row = _trail_row(datum, amount, per_unit, Scope.DIRECT, None, network)
@@ -156,24 +154,37 @@ def footprint_trail(
     return fp, trail
 
 
-def _process_emission_at_shares(
+def at_reported_shares(
     filled: FilledTemplate,
     network: Network,
     baseline: pd.Series,
-    commodity: str,
-    stage: str,
+    made: str,
+    per_activity: Callable[[Process], float],
 ) -> float:
-    """kg CO2e of process emissions per unit of ``commodity`` made in ``stage``, with
-    the recipes in the shares the measures sheet reports (a batch with more cullet
-    releases less carbonate CO2 per t of glass)."""
-    option_rates, option_share = 0.0, 0.0
+    """An amount per unit of ``made`` over the recipes that make it: each option at
+    the share the measures sheet reports, the reference plant's recipes for the
+    rest. ``per_activity`` is the amount per unit of a recipe's activity (its
+    process emissions, its use of an input). A float batch with 30 % cullet thus
+    releases less carbonate CO2 per t of glass, and a leaner cement recipe needs
+    less clinker per t of cement."""
+    amount = options_share = base_made = base_amount = 0.0
     for name, process in network.processes.items():
-        if process.is_option and process.reference_output == commodity:
+        if process.is_purchase or process.reference_output != made:
+            continue
+        if process.is_option:
             share = filled.values.get(f"options.share.{name}", 0.0)
-            option_share += share
-            option_rates += share * process.emission_kg / process.outputs[commodity]
-    reference = process_emission_per_output(network, baseline, commodity, stage)
-    return option_rates + max(1.0 - option_share, 0.0) * reference
+            options_share += share
+            amount += share * per_activity(process) / process.outputs[made]
+        elif baseline[name] > 0:
+            base_made += baseline[name] * process.outputs[made]
+            base_amount += baseline[name] * per_activity(process)
+    if base_made > 0:
+        amount += max(1.0 - options_share, 0.0) * base_amount / base_made
+    return amount
+
+
+def _process_emission(process: Process) -> float:
+    return process.emission_kg
 
 
 def _bought_share(filled: FilledTemplate, commodity: str) -> float:
@@ -255,21 +266,20 @@ def consistency_checks(filled: FilledTemplate) -> list[ConsistencyCheck]:
 def _implied_use(filled: FilledTemplate, commodity: str) -> float | None:
     """The use of ``commodity`` that the reported output of its consumers implies,
     with the recipes in the shares the measures sheet reports."""
-    layout = filled.layout
-    network = layout.network
+    network = filled.layout.network
     baseline = network.baseline_activity()
-    consumers = [
-        (name, p)
-        for name, p in network.processes.items()
+    made_from_it = {
+        p.reference_output
+        for p in network.processes.values()
         if p.inputs.get(commodity, 0.0) > 0 and p.reference_output is not None
-    ]
+    }
     total = 0.0
-    for reference in {p.reference_output for _, p in consumers}:
+    for reference in made_from_it:
         made = _reported_or_implied(filled, reference)
         if made is None:
             return None
-        total += made * _use_per_output(
-            filled, baseline, consumers, reference, commodity
+        total += made * at_reported_shares(
+            filled, network, baseline, reference, lambda p: p.inputs.get(commodity, 0.0)
         )
     return total
 
@@ -283,62 +293,18 @@ def _reported_or_implied(filled: FilledTemplate, commodity: str) -> float | None
     return per_fu * filled.functional_units
 
 
-def _use_per_output(
-    filled, baseline, consumers, reference: str, commodity: str
-) -> float:
-    """Use of ``commodity`` per unit of ``reference`` made, at the reported shares."""
-    network = filled.layout.network
-    share_of = {
-        name: filled.values.get(f"options.share.{name}", 0.0)
-        for name, p in network.processes.items()
-        if p.is_option and p.reference_output == reference
-    }
-    option_share = min(sum(share_of.values()), 1.0)
-    use = 0.0
-    base_made = base_used = 0.0
-    for name, process in consumers:
-        if process.reference_output != reference:
-            continue
-        ratio = process.inputs[commodity] / process.outputs[reference]
-        if process.is_option:
-            use += share_of.get(name, 0.0) * ratio
-        else:
-            base_made += baseline[name] * process.outputs[reference]
-            base_used += baseline[name] * process.inputs[commodity]
-    if base_made > 0:
-        use += (1.0 - option_share) * base_used / base_made
-    return use
-
-
 def quality_summary(filled: FilledTemplate) -> pd.Series:
     """Share of the reported values by data quality; ``not stated`` where blank."""
     reported = [
-        key
-        for key, d in ((d.key, d) for d in filled.layout.data)
-        if key in filled.values and d.kind is not Kind.SHARE
+        d.key
+        for d in filled.layout.data
+        if d.key in filled.values and d.kind is not Kind.SHARE
     ]
     counts = {q: 0 for q in (*QUALITIES, "not stated")}
     for key in reported:
         counts[filled.quality.get(key, "not stated")] += 1
     total = max(len(reported), 1)
     return pd.Series({q: n / total for q, n in counts.items()}, name=len(reported))
-
-
-def shipped_threshold(root: Path, layout: Layout) -> tuple[float, str] | None:
-    """The label threshold of ``data/label_thresholds.csv`` in kg per FU, if any."""
-    path = root / "data" / "label_thresholds.csv"
-    if not path.is_file():  # a project may ship no thresholds
-        return None
-    for row in read_table(path, LabelThresholdRow):
-        if row.product == layout.product and row.grade == layout.grade:
-            value = per_functional_unit(
-                f"{row.value} {row.unit}",
-                layout.network,
-                "kg",
-                f"{path}, row {row._line}",
-            )
-            return value, f"{row.source} [{row.read_in}]"
-    return None
 
 
 def closing_options(
@@ -396,7 +362,7 @@ def certify(
     fp, trail = footprint_trail(filled, network)
     source = "--threshold"
     if threshold_kg_per_fu is None:
-        shipped = shipped_threshold(root, filled.layout)
+        shipped = shipped_threshold(root, filled.layout.network)
         if shipped is not None:
             threshold_kg_per_fu, source = shipped
     closing = None

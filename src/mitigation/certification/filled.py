@@ -32,6 +32,7 @@ from mitigation.certification.layout import (
 )
 from mitigation.certification.template import COLUMNS, CSV_COLUMNS, HEADER_ROW
 from mitigation.exceptions import InputError, Problem
+from mitigation.inputs.model_file import load_model_file
 from mitigation.report.translations import LANGUAGES, Language, every_language, term
 
 logger = logging.getLogger(__name__)
@@ -312,8 +313,7 @@ class _Reader:
             return None, cover
         grade = str(_cell_value(cover.get("grade")) or "").strip() or None
         plant_type = str(_cell_value(cover.get("plant_type")) or "").strip() or None
-        spec_layout = load_layout(self.root, product)
-        spec = spec_layout.spec
+        spec = load_model_file(self.root / "models" / f"{product}.yaml")
         if grade is not None and grade not in spec.grades:
             self.problem(
                 cover["grade"].where,

@@ -16,8 +16,8 @@ import pandas as pd
 
 from mitigation.certification.check import (
     footprint_trail,
+    quality_summary,
     region_network,
-    shipped_threshold,
 )
 from mitigation.certification.filled import FilledTemplate
 from mitigation.certification.layout import Kind
@@ -25,6 +25,7 @@ from mitigation.exceptions import InputError, Problem
 from mitigation.inputs.scenario import load_scenario
 from mitigation.optimise.pathway import solve_pathway
 from mitigation.optimise.results import Pathway
+from mitigation.policy.certification import shipped_threshold
 from mitigation.policy.compare import prepare_with_policy
 from mitigation.report.translations import Language, term
 
@@ -87,7 +88,7 @@ def monitor(
     filled = sorted(filled, key=lambda f: f.year)
     first = filled[0]
     if threshold_kg_per_fu is None:
-        shipped = shipped_threshold(root, first.layout)
+        shipped = shipped_threshold(root, first.layout.network)
         threshold_kg_per_fu = shipped[0] if shipped else None
     plan = None
     if scenario_path is not None:
@@ -128,7 +129,7 @@ def monitor(
                 if target is None
                 else fp.total_kg - target,
                 "threshold_kg_per_fu": threshold_kg_per_fu,
-                "measured_share": _measured_share(f),
+                "measured_share": float(quality_summary(f)["measured"]),
             }
         )
         for datum in f.layout.data:
@@ -159,9 +160,3 @@ def monitor(
         ),
         plan=plan,
     )
-
-
-def _measured_share(filled: FilledTemplate) -> float:
-    reported = [k for k in filled.values if not k.startswith("options.")]
-    measured = [k for k in reported if filled.quality.get(k) == "measured"]
-    return len(measured) / len(reported) if reported else 0.0

@@ -21,6 +21,7 @@ from mitigation.inputs.tables import Figure, read_table
 from mitigation.optimise.model import PathwayData
 from mitigation.optimise.pathway import per_functional_unit, solve_pathway
 from mitigation.optimise.results import Pathway
+from mitigation.process.network import Network
 
 logger = logging.getLogger(__name__)
 
@@ -35,20 +36,33 @@ class LabelThresholdRow(Figure):
     grade: str
 
 
-def label_threshold(root: Path, data: PathwayData) -> float:
-    """The shipped threshold of the scenario's product and grade, kg per FU."""
+def shipped_threshold(root: Path, network: Network) -> tuple[float, str] | None:
+    """The threshold of ``data/label_thresholds.csv`` for the network's product and
+    grade, in kg per functional unit, with its source; None when there is none (a
+    project may ship no thresholds file)."""
     path = root / "data" / "label_thresholds.csv"
-    network = data.network
+    if not path.is_file():
+        return None
     for row in read_table(path, LabelThresholdRow):
         if row.product == network.product and row.grade == network.grade:
-            return per_functional_unit(
+            value = per_functional_unit(
                 f"{row.value} {row.unit}", network, "kg", f"{path}, row {row._line}"
             )
-    raise input_error(
-        str(path),
-        f"no label threshold for {network.product}, grade {network.grade}",
-        "pass --threshold, e.g. '600 kg/t', or add a row with its source",
-    )
+            return value, f"{row.source} [{row.read_in}]"
+    return None
+
+
+def label_threshold(root: Path, data: PathwayData) -> float:
+    """The shipped threshold of the scenario's product and grade, kg per FU."""
+    found = shipped_threshold(root, data.network)
+    if found is None:
+        network = data.network
+        raise input_error(
+            str(root / "data" / "label_thresholds.csv"),
+            f"no label threshold for {network.product}, grade {network.grade}",
+            "pass --threshold, e.g. '600 kg/t', or add a row with its source",
+        )
+    return found[0]
 
 
 @dataclass(frozen=True)
