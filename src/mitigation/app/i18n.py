@@ -10,9 +10,15 @@ Names from model files (products, grades, stages, options) carry their own
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "zh")
+from mitigation.report.translations import LANGUAGES, TERMS, text_of
+
+__all__ = ["CATALOGUE", "LANGUAGES", "named", "translate"]
+
+# Terms the certification reports use too are taken from their catalogue, once.
+SHARED = ("scope.2", "scope.3", "col.value", "col.unit")
 
 CATALOGUE: dict[str, tuple[str, str]] = {
+    **{key: TERMS[key] for key in SHARED},
     # shell
     "app.title": ("Low-carbon workshop", "低碳研讨工作台"),
     "app.language": ("Language", "语言"),
@@ -141,8 +147,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "common.yes": ("yes", "是"),
     "common.no": ("no", "否"),
     "scope.1": ("Scope 1 (direct)", "范围一（直接排放）"),
-    "scope.2": ("Scope 2 (purchased electricity)", "范围二（外购电力）"),
-    "scope.3": ("Scope 3 (purchased materials)", "范围三（外购原材料）"),
     # footprint page
     "fp.heading": (
         "Product carbon footprint per functional unit",
@@ -207,8 +211,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.indicator": ("Indicator", "指标"),
     "col.plant_class": ("Plant class", "企业类别"),
     "col.level": ("Level", "等级"),
-    "col.value": ("Value", "数值"),
-    "col.unit": ("Unit", "单位"),
     "col.source": ("Source", "来源"),
     "col.region": ("Region", "地区"),
     "col.intensity_kg_per_fu": (
@@ -430,11 +432,9 @@ def translate(key: str, language: str, **values: object) -> str:
     A key missing from the catalogue is a bug; it is shown as itself so that the
     page still renders, and a test walks every page to find such keys.
     """
-    texts = CATALOGUE.get(key)
-    if texts is None:
+    if key not in CATALOGUE:
         return key
-    text = texts[LANGUAGES.index(language)] or texts[0]
-    return text.format(**values) if values else text
+    return text_of(CATALOGUE[key], language, **values)
 
 
 def named(english: str, chinese: str, language: str) -> str:

@@ -374,8 +374,12 @@ TERMS: dict[str, tuple[str, str]] = {
 
 def term(key: str, lang: Language = "en", /, **fields: object) -> str:
     """The text of ``key`` in ``lang``, with ``fields`` filled in."""
-    english, chinese = TERMS[key]
-    text = chinese if lang == "zh" else english
+    return text_of(TERMS[key], lang, **fields)
+
+
+def text_of(texts: tuple[str, str], lang: str, /, **fields: object) -> str:
+    """One entry of a catalogue in ``lang`` (English where the other is empty)."""
+    text = texts[LANGUAGES.index(lang)] or texts[0]
     return text.format(**fields) if fields else text
 
 
