@@ -23,11 +23,6 @@ class Lang(StrEnum):
     zh = "zh"
 
 
-class TemplateFormat(StrEnum):
-    xlsx = "xlsx"
-    csv = "csv"
-
-
 LANG_OPTION = typer.Option("--lang", help="Language: en (English) or zh (简体中文).")
 
 

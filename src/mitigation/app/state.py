@@ -18,7 +18,6 @@ import streamlit as st
 from mitigation.app.i18n import LANGUAGES, translate
 
 LANGUAGE = "v.language"
-PAGE = "v.page"
 PAGES = ("footprint", "options", "policy", "workshop", "sensitivity")
 
 

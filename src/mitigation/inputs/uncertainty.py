@@ -32,7 +32,7 @@ logarithm of the number), ``triangular: {low, mode, high}``.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
@@ -191,7 +191,3 @@ class UncertainParameter(_Strict):
     @property
     def target(self) -> str:
         return self.changes.partition(":")[2]
-
-    @property
-    def meaning(self) -> Literal["factor", "value"]:
-        return "value" if self.kind in VALUE_KINDS else "factor"
