@@ -28,6 +28,7 @@ from mitigation.exceptions import (
     TargetUnreachableError,
     input_error,
 )
+from mitigation.inputs.project import find_root
 from mitigation.inputs.scenario import Scenario, load_scenario
 from mitigation.optimise.model import PathwayData
 from mitigation.optimise.pathway import solve_pathway
@@ -130,19 +131,8 @@ def _reported():
 
 
 def project_root() -> Path:
-    """The folder holding ``data/`` and ``models/``."""
-    candidates = (
-        [_State.root] if _State.root else [Path.cwd(), Path(__file__).parents[2]]
-    )
-    for folder in candidates:
-        if (folder / "data").is_dir() and (folder / "models").is_dir():
-            return folder
-    where = str(_State.root or Path.cwd())
-    raise input_error(
-        where,
-        "no data/ and models/ folders here",
-        "run from the project folder or pass --root",
-    )
+    """The folder holding ``data/`` and ``models/`` (``--root``, else found)."""
+    return find_root(_State.root)
 
 
 @app.command()

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from mitigation.cli import project_root
 from mitigation.inputs.data import FactorData
 from mitigation.inputs.model_file import ModelFile, load_model_file
+from mitigation.inputs.project import find_root
 from mitigation.inputs.scenario import Scenario, load_scenario
 from mitigation.optimise.pathway import solve_pathway
 from mitigation.policy.compare import prepare_with_policy
@@ -32,7 +32,8 @@ QUOTA_STANDARDS = {
 
 @st.cache_resource
 def root() -> Path:
-    return project_root()
+    """The project the app reads: the working folder's, else the installed clone."""
+    return find_root()
 
 
 @st.cache_resource
