@@ -443,3 +443,47 @@ def test_cli_bad_template_exits_without_traceback(tiny_root, tmp_path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "cell D4" in result.output
+
+
+def test_impossible_combinations_are_refused(tiny_root, tmp_path):
+    """On-site generation above the stages' use (40,000 kWh made, 33,000 used), and
+    a row the template does not have."""
+    values = {**TINY_YEAR, "site.generated.electricity": 40000.0}
+    path = tiny_filled(tiny_root, tmp_path / "t.xlsx", values)
+    book = load_workbook(path)
+    book["making"].append(["making.purchase.diesel", "Diesel", "t", 100])
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_filled(path, tiny_root)
+    text = str(caught.value)
+    assert "40,000" in text and "more than the stages use (33,000)" in text
+    assert "'making.purchase.diesel' is not a row of this template" in text
+
+
+def test_measures_of_one_output_share_at_most_all_of_it(tmp_path):
+    """Two kiln retrofits at 60 % each would make 120 % of the clinker."""
+    path = tmp_path / "cement.xlsx"
+    layout, entries = filled_from_scenario(
+        REPO, REPO / "scenarios" / "cement_guangdong.yaml", 2025, FillFrom.BASELINE
+    )
+    values = {
+        **entries.values,
+        "options.share.kiln_nsp_hsgr": 0.6,
+        "options.share.kiln_nsp_gas": 0.6,
+    }
+    write_workbook(layout, path, "en", Entries(entries.cover, values, entries.quality))
+    with pytest.raises(InputError, match="together supply 1.2 of their output"):
+        read_filled(path, REPO)
+
+
+def test_a_grade_template_offers_only_its_own_recipes():
+    keys = {d.key for d in load_layout(REPO, "cement", "po_42_5").data}
+    assert "options.share.blend_po_low_clinker" in keys
+    assert "options.share.blend_ps_a_low_clinker" not in keys
+
+
+def test_a_csv_not_in_utf8_gets_told_so(tiny_root, tmp_path):
+    path = tiny_filled(tiny_root, tmp_path / "t.csv", lang="zh")
+    path.write_bytes(path.read_text(encoding="utf-8-sig").encode("gbk"))
+    with pytest.raises(InputError, match="not saved in UTF-8"):
+        read_filled(path, tiny_root)

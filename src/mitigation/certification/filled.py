@@ -139,13 +139,17 @@ def _read_sheets(path: Path, lang: Language) -> Rows:
         if path.suffix.lower() == ".csv":
             return _read_csv(path, lang)
         return _read_workbook(path, lang)
-    except (
-        OSError,
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        UnicodeDecodeError,
-    ) as err:
+    except UnicodeDecodeError as err:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    term("problem.not_utf8", lang),
+                    term("fix.not_utf8", lang),
+                )
+            ]
+        ) from err
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
         raise InputError(
             [
                 Problem(
@@ -264,6 +268,8 @@ class _Reader:
                 term("fix.choose", self.lang, choices=", ".join(layout.regions)),
             )
         year = self._year(cover.get("year"))
+        self._shares_add_up(layout, values, places)
+        self._generation_within_use(layout, values, places)
         outside = self._ranges(layout, values, places) if not self.problems else []
         if outside and not accept_outside_range:
             self.problems += outside
@@ -280,6 +286,53 @@ class _Reader:
         return FilledTemplate(
             self.path, layout, plant, region, year, values, quality, places, outside
         )
+
+    def _shares_add_up(
+        self, layout: Layout, values: dict[str, float], places: dict[str, str]
+    ) -> None:
+        """The measures that make one commodity share it: at most 1 in all."""
+        by_output: dict[str, list[Datum]] = {}
+        for datum in layout.data:
+            if datum.kind is Kind.SHARE and values.get(datum.key, 0.0) > 0:
+                by_output.setdefault(datum.commodity, []).append(datum)
+        for data in by_output.values():
+            total = sum(values[d.key] for d in data)
+            if total > 1.0 + 1e-9:
+                self.problem(
+                    ", ".join(places[d.key] for d in data),
+                    term(
+                        "problem.shares_above_one",
+                        self.lang,
+                        total=f"{total:g}",
+                        datum=", ".join(d.text(self.lang) for d in data),
+                    ),
+                    term("fix.shares_above_one", self.lang),
+                )
+
+    def _generation_within_use(
+        self, layout: Layout, values: dict[str, float], places: dict[str, str]
+    ) -> None:
+        """What is made on site is used by the stages: no more than they use."""
+        for datum in layout.data:
+            if datum.kind is not Kind.GENERATED or datum.key not in values:
+                continue
+            used = sum(
+                values.get(d.key, 0.0)
+                for d in layout.data
+                if d.kind is Kind.PURCHASE and d.commodity == datum.commodity
+            )
+            if values[datum.key] > used * (1 + 1e-9):
+                self.problem(
+                    places[datum.key],
+                    term(
+                        "problem.generated_above_use",
+                        self.lang,
+                        datum=datum.text(self.lang),
+                        given=f"{values[datum.key]:,.6g}",
+                        used=f"{used:,.6g}",
+                    ),
+                    term("fix.generated_above_use", self.lang),
+                )
 
     def _sheet_where(self, sheet: str) -> str:
         return term("where.sheet", self.lang, file=self.path.name, sheet=sheet)
@@ -376,6 +429,14 @@ class _Reader:
                             first=cells["duplicate_of"].where,
                         ),
                         term("fix.duplicate_row", self.lang),
+                    )
+            known = {d.key for d in layout.on_sheet(sheet)}
+            for key, cells in found.items():
+                if key not in known and "duplicate_of" not in cells:
+                    self.problem(
+                        cells["key"].where,
+                        term("problem.unknown_row", self.lang, key=key),
+                        term("fix.unknown_row", self.lang),
                     )
             for datum in layout.on_sheet(sheet):
                 if datum.key not in found:

@@ -464,11 +464,17 @@ def _generated_on_site(spec: ModelFile, network: Network) -> list[Datum]:
 
 
 def _option_shares(spec: ModelFile, network: Network) -> list[Datum]:
+    """A share per option that makes something this grade's plant makes or buys
+    (a P·S·A recipe has no place in a P·O 42.5 template)."""
+    baseline = network.baseline_activity()
     data = []
     for name in network.options:
         process = network.processes[name]
         commodity = process.reference_output
         if commodity is None:
+            continue
+        bought = baseline.get(f"{PURCHASE_PREFIX}{commodity}", 0.0)
+        if made_per_fu(network, baseline, commodity) <= 0 and bought <= 0:
             continue
         label, label_zh = (
             commodity_label(spec, commodity, lang) for lang in ("en", "zh")

@@ -163,6 +163,40 @@ TERMS: dict[str, tuple[str, str]] = {
         "请将填好的模板另存为 .xlsx 或 .csv 后重试",
     ),
     "problem.missing_sheet": ("the sheet is missing", "缺少该工作表"),
+    "problem.unknown_row": (
+        "the row '{key}' is not a row of this template",
+        "代码为“{key}”的行不属于本模板",
+    ),
+    "fix.unknown_row": (
+        "delete the row, or enter its amount in a row of the template (a new fuel or "
+        "material needs a model option of its own)",
+        "请删除该行，或将数量填入模板已有的行（新的燃料或原材料需在模型中增加相应措施）",
+    ),
+    "problem.shares_above_one": (
+        "the measures {datum} together supply {total} of their output, more than all",
+        "措施 {datum} 的产出比例合计为 {total}，超过 1",
+    ),
+    "fix.shares_above_one": (
+        "give each measure its share of the year's output; together at most 1",
+        "请填写各措施占全年产出的比例，合计不超过 1",
+    ),
+    "problem.generated_above_use": (
+        "'{datum}' is {given}, more than the stages use ({used})",
+        "“{datum}”为 {given}，超过各工序用量（{used}）",
+    ),
+    "fix.generated_above_use": (
+        "report what the stages used, including what the site made; electricity sold "
+        "to the grid is not counted here",
+        "请按各工序实际用量（含厂内自产）填写；上网外售电量不在此处填写",
+    ),
+    "problem.not_utf8": (
+        "the CSV is not saved in UTF-8",
+        "CSV 文件不是 UTF-8 编码",
+    ),
+    "fix.not_utf8": (
+        "save it again as 'CSV UTF-8', or fill in the Excel workbook instead",
+        "请另存为“CSV UTF-8”格式，或改用 Excel 工作簿填写",
+    ),
     "fix.missing_sheet": (
         "use a template written by 'mitigation template' and keep its sheets",
         "请使用“mitigation template”生成的模板，并保留全部工作表",
