@@ -487,3 +487,21 @@ def test_a_csv_not_in_utf8_gets_told_so(tiny_root, tmp_path):
     path.write_bytes(path.read_text(encoding="utf-8-sig").encode("gbk"))
     with pytest.raises(InputError, match="not saved in UTF-8"):
         read_filled(path, tiny_root)
+
+
+def test_a_footprint_under_the_threshold_with_gapped_data_is_not_certified(
+    tiny_root, tmp_path
+):
+    """The lean-recipe share makes the intermediate gap 8.3 % (see above): the
+    footprint meets a threshold of 2,200 kg/t, the data do not agree."""
+    values = {**TINY_YEAR, "options.share.lean_finish": 0.2}
+    path = tiny_filled(tiny_root, tmp_path / "t.xlsx", values)
+    result = certify(tiny_root, read_filled(path, tiny_root), threshold_kg_per_fu=2200)
+    assert result.passed is True
+    assert len(result.gaps) == 1 and result.certified is False
+    cli = runner.invoke(
+        app,
+        ["--root", str(tiny_root), "certify", str(path), "--threshold", "2200 kg/t"],
+    )
+    assert cli.exit_code == 1
+    assert "NOT CERTIFIED" in cli.output

@@ -144,8 +144,9 @@ def certify(
 ) -> None:
     """Check a filled template: footprint, trail, consistency, quality, pass or fail.
 
-    Exits with 1 when the product fails the threshold, 0 when it passes or when
-    there is no threshold to judge it by.
+    Exits with 1 when the product fails the threshold, or meets it with data whose
+    consistency checks show gaps; 0 when it is certified or when there is no
+    threshold to judge it by.
     """
     from mitigation.certification.check import certify as certify_filled
     from mitigation.certification.filled import read_filled
@@ -166,7 +167,7 @@ def certify(
             errors.print(
                 f"Wrote {len(written)} files to {escape(str(out))}", highlight=False
             )
-        if result.passed is False:
+        if result.certified is False:
             raise typer.Exit(1)
 
 

@@ -248,11 +248,12 @@ def show_uploaded(name: str, content: bytes) -> None:
         )
         if result.passed is None:
             st.info(t("fp.no_threshold"))
-        elif result.passed:
+        elif result.certified:
             st.success(t("fp.qualifies"))
+        elif result.passed:
+            st.warning(t("fp.upload_gaps", count=len(result.gaps)))
         else:
             gap = -result.margin_kg_per_fu
             st.warning(t("fp.misses", gap=f"{gap:,.1f}", unit=unit))
-    flagged = [c for c in result.checks if not c.within_tolerance]
-    if flagged:
-        st.warning(t("fp.upload_gaps", count=len(flagged)))
+    if result.gaps and not result.passed:
+        st.warning(t("fp.upload_gaps", count=len(result.gaps)))

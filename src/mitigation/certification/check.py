@@ -98,6 +98,20 @@ class Certification:
         return self.footprint.total_kg <= self.threshold_kg_per_fu
 
     @property
+    def gaps(self) -> list[ConsistencyCheck]:
+        """Consistency checks whose two records disagree beyond the tolerance."""
+        return [check for check in self.checks if not check.within_tolerance]
+
+    @property
+    def certified(self) -> bool | None:
+        """Whether the label can be granted: the footprint meets the threshold and
+        the data agree with each other (a gap must be corrected or explained
+        first). None without a threshold."""
+        if self.passed is None:
+            return None
+        return self.passed and not self.gaps
+
+    @property
     def margin_kg_per_fu(self) -> float | None:
         """Threshold less footprint: positive is the room below the threshold."""
         if self.threshold_kg_per_fu is None:

@@ -29,6 +29,8 @@ from mitigation.report.translations import Language, term
 def _verdict(cert: Certification, lang: Language) -> str:
     if cert.passed is None:
         return term("report.no_threshold", lang)
+    if cert.passed and cert.gaps:
+        return term("report.gaps", lang, count=len(cert.gaps))
     return term("report.pass" if cert.passed else "report.fail", lang)
 
 
@@ -170,7 +172,11 @@ def certification_view(cert: Certification, lang: Language) -> Group:
     ]
     for label, value in summary_lines(cert, lang):
         style = (
-            "bold green" if cert.passed else "bold red" if cert.passed is False else ""
+            "bold green"
+            if cert.certified
+            else "bold red"
+            if cert.certified is False
+            else ""
         )
         parts.append(
             Text(
@@ -183,6 +189,7 @@ def certification_view(cert: Certification, lang: Language) -> Group:
         ("checks", "report.checks"),
         ("quality", "report.quality"),
         ("closing", "report.closing"),
+        ("outside_range", "report.outside_range"),
     ):
         if name in tables and not tables[name].empty:
             parts.append(_rich(tables[name], term(title, lang)))
@@ -244,7 +251,7 @@ def export_certification(
     workbook = directory / f"{stem}.xlsx"
     _write_workbook(tables, workbook)
     chart = _stage_chart(cert, lang)
-    verdict = "pass" if cert.passed else "fail" if cert.passed is False else ""
+    verdict = "pass" if cert.certified else "fail" if cert.certified is False else ""
     summary = "".join(
         f"<p class='{verdict if not label else ''}'><b>{html.escape(label)}</b> "
         f"{html.escape(value)}</p>"

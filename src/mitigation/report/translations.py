@@ -326,6 +326,11 @@ TERMS: dict[str, tuple[str, str]] = {
         "FAIL: the product exceeds the low-carbon threshold",
         "未通过：产品超过低碳产品限值",
     ),
+    "report.gaps": (
+        "NOT CERTIFIED: the footprint meets the threshold, but {count} consistency "
+        "check(s) show a gap above 5 %; correct the data or explain the gap first",
+        "暂不予认证：碳排放满足限值，但有 {count} 项一致性核对差距超过 5%，请先更正数据或说明原因",
+    ),
     "report.no_threshold": (
         "No published label threshold for this product; pass --threshold to judge it.",
         "本产品尚无公开的低碳产品限值；请用 --threshold 指定限值后判定。",
