@@ -505,3 +505,19 @@ def test_a_footprint_under_the_threshold_with_gapped_data_is_not_certified(
     )
     assert cli.exit_code == 1
     assert "NOT CERTIFIED" in cli.output
+
+
+def test_monitoring_says_nothing_of_targets_beyond_the_plan(tmp_path):
+    """The cement scenario runs 2025 to 2035: a 2040 template gets no target."""
+    path = tmp_path / "later.xlsx"
+    book = load_workbook(REPO / "examples" / "filled" / "cement_guangdong_2025.xlsx")
+    cover = book["cover"]
+    for row in cover.iter_rows(min_row=5):
+        if row[0].value == "year":
+            row[2].value = 2040
+    book.save(path)
+    result = monitor(
+        REPO, [read_filled(path, REPO)], REPO / "scenarios" / "cement_guangdong.yaml"
+    )
+    assert pd.isna(result.years.loc[2040, "target_kg_per_fu"])
+    assert result.measures["planned_share"].fillna(0).eq(0).all()

@@ -391,3 +391,32 @@ def test_a_study_on_dask_equals_the_serial_run(tmp_path: Path) -> None:
     serial = run_study(study)
     on_dask = run_study(study, serial=False, workers=2)
     pd.testing.assert_frame_equal(on_dask, serial, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda folder: _json_edit(folder, seed="seven"), "cannot be read"),
+        (lambda folder: _json_edit(folder, method="morris"), "unit_design.csv"),
+        (
+            lambda folder: (folder / "design.csv").write_text(
+                "a,b,c,d\nx,1,2,3\n", encoding="utf-8"
+            ),
+            "one number per parameter",
+        ),
+    ],
+)
+def test_a_hand_edited_study_is_refused_with_a_message(tmp_path, edit, expected):
+    design = sample(LINEAR, Method.SOBOL, 8, seed=4)
+    save_study(tmp_path, design, evaluate_design(design, linear), "linear")
+    edit(tmp_path)
+    with pytest.raises(InputError, match=expected):
+        load_study(tmp_path)
+
+
+def _json_edit(folder: Path, **changes) -> None:
+    import json
+
+    path = folder / "settings.json"
+    settings = {**json.loads(path.read_text(encoding="utf-8")), **changes}
+    path.write_text(json.dumps(settings), encoding="utf-8")

@@ -271,7 +271,8 @@ def evaluate_samples(
         except (TargetUnreachableError, SolverError) as err:
             if on_failure is OnFailure.STOP:
                 raise failed_sample(first_index + i, total, values, err) from err
-            row = {"status": type(err).__name__, "reason": str(err).splitlines()[0]}
+            reason = " ".join(line.strip() for line in str(err).splitlines())
+            row = {"status": type(err).__name__, "reason": reason}
         rows.append(row)
         if on_progress is not None:
             on_progress(i + 1, len(samples))
@@ -282,7 +283,7 @@ def failed_sample(
     index: int, total: int, values: dict, reason: object
 ) -> EvaluationFailed:
     shown = ", ".join(f"{k} = {v:.4g}" for k, v in values.items())
-    first_line = str(reason).splitlines()[0]
+    first_line = " ".join(line.strip() for line in str(reason).splitlines())
     return EvaluationFailed(
         f"sample {index + 1} of {total} ({shown}) has no optimal pathway: "
         f"{first_line}. Narrow the parameters' ranges, or pass --on-failure record "

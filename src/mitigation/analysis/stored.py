@@ -69,8 +69,28 @@ def load_study(directory: Path) -> tuple[Design, pd.DataFrame, str]:
         parameters = tuple(
             UncertainParameter.model_validate(p) for p in settings["parameters"]
         )
+        names = [p.name for p in parameters]
+        numeric = all(pd.api.types.is_numeric_dtype(samples[n]) for n in names)
+        if list(samples.columns) != names or not numeric:
+            msg = (
+                f"{DESIGN} does not hold one number per parameter ({', '.join(names)})"
+            )
+            raise ValueError(msg)
         method = Method(settings["method"])
-    except (OSError, ValueError, KeyError) as err:
+        if method is not Method.SOBOL and unit is None:
+            raise KeyError(UNIT_DESIGN)
+        design = Design(
+            method=method,
+            parameters=parameters,
+            base_samples=int(settings["base_samples"]),
+            seed=int(settings["seed"]),
+            samples=samples,
+            unit_samples=unit,
+            second_order=bool(settings["second_order"]),
+            levels=int(settings["levels"]),
+            notes=tuple(settings.get("notes", ())),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as err:
         raise input_error(
             str(directory),
             f"the stored study cannot be read ({type(err).__name__}: {err})",
@@ -82,15 +102,4 @@ def load_study(directory: Path) -> tuple[Design, pd.DataFrame, str]:
             f"has {len(evaluations)} rows for {len(samples)} samples",
             "run the study again with --out",
         )
-    design = Design(
-        method=method,
-        parameters=parameters,
-        base_samples=int(settings["base_samples"]),
-        seed=int(settings["seed"]),
-        samples=samples,
-        unit_samples=unit,
-        second_order=bool(settings["second_order"]),
-        levels=int(settings["levels"]),
-        notes=tuple(settings.get("notes", ())),
-    )
     return design, evaluations, settings.get("scenario", "")

@@ -72,9 +72,12 @@ def check_one_plant(filled: list[FilledTemplate], lang: Language) -> None:
 
 
 def _in_force(plan: Pathway, year: int) -> int | None:
-    """The first year of the plan's period that holds ``year``."""
-    starts = [y for y in plan.periods.index if y <= year]
-    return max(starts) if starts else None
+    """The first year of the plan's period that holds ``year``; None before the
+    plan starts or after it ends (its targets and shares say nothing there)."""
+    periods = plan.periods
+    end = periods.index[-1] + int(periods["years_in_period"].iloc[-1])
+    starts = [y for y in periods.index if y <= year]
+    return max(starts) if starts and year < end else None
 
 
 def monitor(
