@@ -84,10 +84,17 @@ def _plants_table(result: FleetResult, unit: str) -> Table:
     plants = result.plants.sort_values("cost_mcny", ascending=False)
     first, last = (c for c in plants.columns if c.startswith("intensity_"))
     shown = plants.head(SHOWN_PLANTS)
-    caption = "* on a mix of plans, as a marginal plant at a kink of its cost is"
+    notes = []
+    if plants["mixed_plans"].any():
+        notes.append(
+            "* on a mix of two plans, as the marginal plant at a kink of its cost is"
+        )
     if len(plants) > len(shown):
-        caption += f"; {len(shown)} of {len(plants)} plants shown, the costliest "
-        caption += "first: --out writes all"
+        notes.append(
+            f"{len(shown)} of {len(plants)} plants shown, the costliest first: "
+            "--out writes all"
+        )
+    caption = "; ".join(notes) or None
     table = Table(title=f"Plants, intensity in {unit}", caption=caption)
     for name in ("Plant", "Kind", "Output", "Baseline", first[10:14], last[10:14]):
         table.add_column(name, justify="left" if name in ("Plant", "Kind") else "right")
