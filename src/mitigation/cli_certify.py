@@ -31,7 +31,14 @@ def _threshold(text: str | None, network, where: str) -> float | None:
         return None
     from mitigation.optimise.pathway import per_functional_unit
 
-    return per_functional_unit(text, network, "kg", where)
+    kg = per_functional_unit(text, network, "kg", where)
+    if not kg > 0:
+        raise input_error(
+            f"{where} {text}",
+            "a label threshold must be above zero",
+            "give the footprint per functional unit the label allows, e.g. '600 kg/t'",
+        )
+    return kg
 
 
 @app.command()
@@ -158,7 +165,7 @@ def certify(
             _check_out(out)
         language: Language | None = lang.value if lang else None
         data = read_filled(filled, root, language, accept_outside_range)
-        language = language or "en"
+        language = language or data.language  # the template's, unless asked
         limit = _threshold(threshold, data.layout.network, "--threshold")
         result = certify_filled(root, data, limit)
         console.print(certification_view(result, language))

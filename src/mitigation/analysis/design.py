@@ -181,7 +181,7 @@ def sample(
         rounded = power_of_two(n)
         if rounded != n:
             note = f"N = {n} is not a power of two; rounded up to {rounded}"
-            logger.warning("Sensitivity | %s", note)
+            logger.info("Sensitivity | %s", note)  # the report prints the notes
             notes.append(note)
         n = rounded
         values = sobol.sample(

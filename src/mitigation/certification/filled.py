@@ -59,6 +59,7 @@ class FilledTemplate:
     quality: dict[str, str]  # by datum key: measured, calculated, estimated
     places: dict[str, str]  # by datum key: sheet and cell, for reports
     outside_range: list[Problem] = field(default_factory=list)
+    language: Language = "en"  # of the messages, and of reports unless asked otherwise
 
     @property
     def product_output(self) -> float:
@@ -284,7 +285,16 @@ class _Reader:
             len(values),
         )
         return FilledTemplate(
-            self.path, layout, plant, region, year, values, quality, places, outside
+            self.path,
+            layout,
+            plant,
+            region,
+            year,
+            values,
+            quality,
+            places,
+            outside,
+            self.lang,
         )
 
     def _shares_add_up(

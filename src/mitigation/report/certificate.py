@@ -127,7 +127,7 @@ def _checks_table(cert: Certification, lang: Language) -> pd.DataFrame:
                 term("col.expected", lang): check.expected,
                 term("col.reported", lang): check.reported,
                 term("col.unit", lang): check.unit,
-                term("col.gap", lang): check.gap_share,
+                term("col.gap_percent", lang): round(check.gap_share * 100.0, 1),
                 term("col.status", lang): status,
             }
         )

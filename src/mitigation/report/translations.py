@@ -369,7 +369,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "col.check": ("Check", "核对项"),
     "col.expected": ("Expected", "预期值"),
     "col.reported": ("Reported", "填报值"),
-    "col.gap": ("Gap", "差距"),
+    "col.gap_percent": ("Gap, %", "差距（%）"),
     "col.status": ("Status", "结果"),
     "col.share": ("Share", "比例"),
     "col.count": ("Data", "数据项数"),
